@@ -5,11 +5,14 @@
 #include "ks-linalg.h"
 
 #include <math.h>
-#include <cblas.h>
+#include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
 #include "ks-error.h"
+
+/* From OpenBLAS, whose own cblas.h clashes with GSL's declarations of the same API. */
+extern void openblas_set_num_threads (int n_threads);
 
 void
 ks_core_init (void)
