@@ -44,6 +44,8 @@ KsLayer      ks_layer_readout            (guint n_out,
                                           double noise_var);
 gboolean     ks_layer_kind_is_nonlinearity (KsLayerKind kind);
 const char  *ks_layer_kind_to_string     (KsLayerKind kind);
+gboolean     ks_layer_kind_from_string   (const char  *name,
+                                          KsLayerKind *kind);
 gboolean     ks_layer_validate           (const KsLayer *layer,
                                           GError       **error);
 gboolean     ks_layer_equal              (const KsLayer *a,
