@@ -35,5 +35,23 @@ gboolean     ks_activation_kernel         (KsLayerKind       kind,
                                            gsl_matrix       *gdot,
                                            GCancellable     *cancellable,
                                            GError          **error);
+/* The same with n_threads workers (0: ks_default_n_threads ()); the result does not
+ * depend on it. */
+gboolean     ks_activation_kernel_full    (KsLayerKind       kind,
+                                           const gsl_matrix *c,
+                                           gsl_matrix       *g,
+                                           gsl_matrix       *gdot,
+                                           guint             n_threads,
+                                           GCancellable     *cancellable,
+                                           GError          **error);
+/* The general route for any nonlinearity: E[phi(u) phi(v)] (E[phi'(u) phi'(v)] when
+ * derivative) by an n_nodes x n_nodes Gauss-Hermite rule (n_nodes even, 2 to 1024), so that
+ * the quadrature can be checked against the closed forms. */
+double       ks_activation_kernel_entry_quadrature (KsLayerKind kind,
+                                           gboolean    derivative,
+                                           double      c11,
+                                           double      c22,
+                                           double      c12,
+                                           guint       n_nodes);
 
 G_END_DECLS

@@ -16,7 +16,7 @@
 #define KERNEL_MEMORY_LIMIT (G_GUINT64_CONSTANT (8) << 30)
 #define MAX_SAMPLES 100000
 /* Partial sample statistics are copied out at most this often (microseconds). */
-#define PARTIAL_INTERVAL_US (100 * 1000)
+#define PARTIAL_INTERVAL_US (150 * 1000)
 
 struct _KsExperiment
 {
@@ -404,7 +404,9 @@ store_samples (KsResult        *result,
   ks_result_note_jitter (result, ks_samples_get_max_jitter (samples));
 }
 
-/* Runs under the sampler's lock, in sample order: refine the partial result now and then. */
+/* Runs under the sampler's lock, in sample order. Partial results carry what the views
+ * draw while sampling goes on: sample 0 once, then the running mean now and then (the
+ * standard deviations only come with the final result, to keep the copies cheap). */
 static void
 on_sample (guint              sample,
            gsl_matrix * const *grams,
@@ -415,12 +417,23 @@ on_sample (guint              sample,
   Run *run = user_data;
   guint total = run->experiment->n_samples;
   gint64 now = g_get_monotonic_time ();
-  gboolean refresh = sample == 0 || sample + 1 == total ||
-                     now - run->last_partial >= PARTIAL_INTERVAL_US;
+  gboolean refresh;
 
+  if (run->progress == NULL)
+    return;
+  refresh = sample == 0 || now - run->last_partial >= PARTIAL_INTERVAL_US;
+  if (sample == 0)
+    {
+      g_autofree gsl_matrix **first = copy_sample_layers (partial, ks_samples_get_first);
+
+      ks_result_take_kernels (run->result, KS_KERNEL_SAMPLE, first);
+    }
   if (refresh)
     {
-      store_samples (run->result, partial, total);
+      g_autofree gsl_matrix **mean = copy_sample_layers (partial, ks_samples_get_mean);
+
+      ks_result_take_kernels (run->result, KS_KERNEL_SAMPLE_MEAN, mean);
+      ks_result_set_n_samples (run->result, sample + 1, total);
       run->last_partial = now;
     }
   report (run, "samples", (sample + 1.0) / total, refresh);
@@ -446,7 +459,7 @@ run_samples (Run              *run,
   if (samples == NULL)
     return FALSE;
   store_samples (run->result, samples, options.n_samples);
-  end_stage (run, "samples", FALSE);
+  end_stage (run, "samples", TRUE);
   return TRUE;
 }
 
@@ -528,6 +541,11 @@ run_data (Run        *run,
   if (!ks_matrix_check_finite (*inputs, "the input data", error))
     return FALSE;
   k0 = ks_dataset_input_kernel (*prepared);
+  if (!ks_matrix_check_finite (k0, "the input kernel X X^T / D", error))
+    {
+      gsl_matrix_free (k0);
+      return FALSE;
+    }
   run->result = ks_result_new (run->experiment->stack, *prepared, json);
   ks_result_take_input_kernel (run->result, k0);
   if (ks_dataset_get_n_classes (*prepared) > 0 || ks_dataset_get_n_targets (*prepared) > 0)

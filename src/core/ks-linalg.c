@@ -64,13 +64,61 @@ mean_diagonal (const gsl_matrix *a)
   return sum / (double) a->size1;
 }
 
+/* Columns per block of the factorisation: small enough that one block takes a few
+ * milliseconds at any size the program accepts, large enough for level-3 BLAS speed. */
+#define CHOLESKY_BLOCK 96
+
+/* Left-looking blocked Cholesky of the lower triangle, in place. Returns FALSE with
+ * *not_definite set when a pivot block is not positive definite. */
+static gboolean
+cholesky_blocked (gsl_matrix   *a,
+                  GCancellable *cancellable,
+                  gboolean     *not_definite,
+                  GError      **error)
+{
+  gsize n = a->size1, lda = a->tda;
+  double *data = a->data;
+
+  *not_definite = FALSE;
+  for (gsize j = 0; j < n; j += CHOLESKY_BLOCK)
+    {
+      gsize nb = MIN (CHOLESKY_BLOCK, n - j), below = n - j - nb;
+      gsl_matrix_view diagonal = gsl_matrix_submatrix (a, j, j, nb, nb);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      /* A_jj -= L_j,<j L_j,<j^T, then factor the diagonal block. */
+      if (j > 0)
+        cblas_dsyrk (CblasRowMajor, CblasLower, CblasNoTrans, (int) nb, (int) j, -1.0,
+                     data + j * lda, (int) lda, 1.0, data + j * lda + j, (int) lda);
+      if (gsl_linalg_cholesky_decomp1 (&diagonal.matrix) != GSL_SUCCESS)
+        {
+          *not_definite = TRUE;
+          return FALSE;
+        }
+      if (below == 0)
+        break;
+      /* A_ij -= L_i,<j L_j,<j^T, then L_ij = A_ij L_jj^-T. */
+      if (j > 0)
+        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) below, (int) nb, (int) j,
+                     -1.0, data + (j + nb) * lda, (int) lda, data + j * lda, (int) lda,
+                     1.0, data + (j + nb) * lda + j, (int) lda);
+      cblas_dtrsm (CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit,
+                   (int) below, (int) nb, 1.0, data + j * lda + j, (int) lda,
+                   data + (j + nb) * lda + j, (int) lda);
+    }
+  return TRUE;
+}
+
 gboolean
-ks_cholesky_with_jitter (gsl_matrix *a,
-                         const char *what,
-                         double     *jitter_used,
-                         GError    **error)
+ks_cholesky_with_jitter_cancellable (gsl_matrix   *a,
+                                     const char   *what,
+                                     double       *jitter_used,
+                                     GCancellable *cancellable,
+                                     GError      **error)
 {
   g_autoptr(gsl_matrix) original = NULL;
+  gboolean not_definite;
   double scale;
 
   if (jitter_used)
@@ -80,8 +128,10 @@ ks_cholesky_with_jitter (gsl_matrix *a,
 
   original = gsl_matrix_alloc (a->size1, a->size2);
   gsl_matrix_memcpy (original, a);
-  if (gsl_linalg_cholesky_decomp1 (a) == GSL_SUCCESS)
+  if (cholesky_blocked (a, cancellable, &not_definite, error))
     return TRUE;
+  if (!not_definite)
+    goto failed;
 
   scale = mean_diagonal (original);
   if (!(scale > 0.0))
@@ -91,19 +141,31 @@ ks_cholesky_with_jitter (gsl_matrix *a,
       gsl_matrix_memcpy (a, original);
       for (gsize i = 0; i < a->size1; i++)
         *gsl_matrix_ptr (a, i, i) += jitter;
-      if (gsl_linalg_cholesky_decomp1 (a) == GSL_SUCCESS)
+      if (cholesky_blocked (a, cancellable, &not_definite, error))
         {
           if (jitter_used)
             *jitter_used = jitter;
           return TRUE;
         }
+      if (!not_definite)
+        goto failed;
     }
 
-  gsl_matrix_memcpy (a, original);
   g_set_error (error, KS_ERROR, KS_ERROR_NOT_POSITIVE_DEFINITE,
                "%s is not positive definite, even with a diagonal jitter of %g",
                what, 1e-2 * scale);
+failed:
+  gsl_matrix_memcpy (a, original);
   return FALSE;
+}
+
+gboolean
+ks_cholesky_with_jitter (gsl_matrix *a,
+                         const char *what,
+                         double     *jitter_used,
+                         GError    **error)
+{
+  return ks_cholesky_with_jitter_cancellable (a, what, jitter_used, NULL, error);
 }
 
 void

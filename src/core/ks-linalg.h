@@ -26,6 +26,13 @@ gboolean     ks_cholesky_with_jitter      (gsl_matrix       *a,
                                            const char       *what,
                                            double           *jitter_used,
                                            GError          **error);
+/* The same, checking the cancellable between blocks of the factorisation, so that a large
+ * kernel gives way within milliseconds (G_IO_ERROR_CANCELLED). */
+gboolean     ks_cholesky_with_jitter_cancellable (gsl_matrix   *a,
+                                           const char       *what,
+                                           double           *jitter_used,
+                                           GCancellable     *cancellable,
+                                           GError          **error);
 /* g = alpha * F F^T (full symmetric result) through one SYRK. */
 void         ks_gram                      (const gsl_matrix *f,
                                            double            alpha,

@@ -1,0 +1,1028 @@
+/* test-cli.c: kernelscope-cli, run as a program, against the laws its output must obey
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The path of the built program comes from meson as the last argument (or $KS_CLI).
+ * Every test works in a fresh temporary folder, removed at its end.
+ */
+#include "ks-config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "ks-cka.h"
+#include "ks-csv-writer.h"
+#include "ks-dataset.h"
+#include "ks-linalg.h"
+#include "ks-spread.h"
+#include "ks-stack.h"
+
+/* A first infinite layer with a bias, a ReLU, a finite bottleneck and a ReLU. */
+#define RELU_STACK "dense:inf:wv=2:bv=0.1,relu,dense:6:wv=1.5,relu"
+#define RELU_SW2 2.0
+#define RELU_SB2 0.1
+#define RELU_N_LAYERS 4
+
+static const char *cli_path;
+
+/* ---- running the program ---- */
+
+typedef struct
+{
+  int status;     /* exit status, or -1 when killed by a signal */
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs kernelscope-cli with the NULL-terminated arguments, in folder. */
+static Run
+run_cli (const char *folder,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+  int wait_status = 0;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) cli_path);
+  va_start (args, folder);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (folder, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run.out, &run.err, &wait_status, &error);
+  g_assert_no_error (error);
+  run.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return run;
+}
+
+/* ---- files and folders ---- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_unlink (path);
+      return;
+    }
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+typedef struct
+{
+  char *path;
+} TempFolder;
+
+static void
+temp_folder_clear (TempFolder *folder)
+{
+  if (folder->path != NULL)
+    remove_tree (folder->path);
+  g_clear_pointer (&folder->path, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TempFolder, temp_folder_clear)
+
+static TempFolder
+temp_folder_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  TempFolder folder = { g_dir_make_tmp ("kernelscope-cli-XXXXXX", &error) };
+
+  g_assert_no_error (error);
+  return folder;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in folder, sorted, joined by spaces: easy to compare and to read on failure. */
+static char *
+list_folder (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static char *
+read_text (const char *folder,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static void
+write_text (const char *folder,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static gsl_matrix *
+read_matrix (const char *folder,
+             const char *name)
+{
+  g_autoptr(GFile) file = g_file_new_build_filename (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  gsl_matrix *m = ks_csv_read_matrix (file, NULL, &error);
+
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+write_matrix (const char       *folder,
+              const char       *name,
+              const gsl_matrix *m)
+{
+  g_autoptr(GFile) file = g_file_new_build_filename (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  ks_csv_write_matrix (file, m, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gsl_matrix *
+matrix_from (guint         rows,
+             guint         columns,
+             const double *values)
+{
+  gsl_matrix *m = gsl_matrix_alloc (rows, columns);
+
+  memcpy (m->data, values, rows * columns * sizeof (double));
+  return m;
+}
+
+/* |a - b| within tolerance relative to the larger of 1 and |b|. */
+static void
+assert_close (double a,
+              double b,
+              double tolerance)
+{
+  if (!(fabs (a - b) <= tolerance * MAX (1.0, fabs (b))))
+    g_error ("%.17g and %.17g differ by more than %g", a, b, tolerance);
+}
+
+static void
+assert_matrices_close (const gsl_matrix *a,
+                       const gsl_matrix *b,
+                       double            tolerance)
+{
+  g_assert_cmpuint (a->size1, ==, b->size1);
+  g_assert_cmpuint (a->size2, ==, b->size2);
+  for (gsize i = 0; i < a->size1; i++)
+    for (gsize j = 0; j < a->size2; j++)
+      assert_close (gsl_matrix_get (a, i, j), gsl_matrix_get (b, i, j), tolerance);
+}
+
+/* ---- the data the program sees, rebuilt through the core API ---- */
+
+/* ks_dataset_open + subsample + standardize, with the options the program had. */
+static KsDataset *
+prepared_data (const char *name,
+               guint       n_points,
+               guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsDataset) full = ks_dataset_open (name, KS_LABEL_COLUMN_LAST, NULL, n_points,
+                                               seed, NULL, &error);
+  g_autoptr(KsDataset) subset = NULL;
+
+  g_assert_no_error (error);
+  subset = ks_dataset_subsample (full, n_points, seed, &error);
+  g_assert_no_error (error);
+  return ks_dataset_standardize (subset);
+}
+
+/* K0 = X X^T / D by plain loops, independent of the library's BLAS path. */
+static gsl_matrix *
+input_kernel_by_hand (KsDataset *data)
+{
+  guint p = ks_dataset_get_n_points (data), d = ks_dataset_get_n_features (data);
+  const double *x = ks_dataset_get_inputs (data);
+  gsl_matrix *k0 = gsl_matrix_alloc (p, p);
+
+  for (guint i = 0; i < p; i++)
+    for (guint j = 0; j < p; j++)
+      {
+        double sum = 0.0;
+
+        for (guint f = 0; f < d; f++)
+          sum += x[i * d + f] * x[j * d + f];
+        gsl_matrix_set (k0, i, j, sum / d);
+      }
+  return k0;
+}
+
+/* MATHS 1: the ReLU expectation and its derivative's, for one entry of C. */
+static double
+relu_nngp (double c11,
+           double c22,
+           double c12)
+{
+  double norm = sqrt (c11 * c22);
+  double theta = acos (CLAMP (c12 / norm, -1.0, 1.0));
+
+  return norm / (2.0 * G_PI) * (sin (theta) + (G_PI - theta) * cos (theta));
+}
+
+static double
+relu_gdot (double c11,
+           double c22,
+           double c12)
+{
+  double theta = acos (CLAMP (c12 / sqrt (c11 * c22), -1.0, 1.0));
+
+  return (G_PI - theta) / (2.0 * G_PI);
+}
+
+/* ---- kernels ---- */
+
+static Run
+run_relu_kernels (const char *folder,
+                  const char *out,
+                  const char *threads)
+{
+  return run_cli (folder, "kernels", "--stack", RELU_STACK, "--data", "xor",
+                  "--points", "24", "--seed", "3", "--samples", "4",
+                  "--threads", threads, "--quiet", "--out", out, NULL);
+}
+
+/* The files are exactly those promised, each kernel is P x P, and nothing else (no
+ * staging folder) is left in the output folder. */
+static void
+test_kernels_files (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_relu_kernels (tmp.path, "out", "1");
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autofree char *listing = NULL;
+  static const char * const stems[] = { "nngp", "ntk", "sample-mean", "sample-std" };
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "");
+
+  g_ptr_array_add (names, g_strdup ("input.csv"));
+  g_ptr_array_add (names, g_strdup ("labels.csv"));
+  g_ptr_array_add (names, g_strdup ("summary.json"));
+  for (guint l = 1; l <= RELU_N_LAYERS; l++)
+    for (guint s = 0; s < G_N_ELEMENTS (stems); s++)
+      g_ptr_array_add (names, g_strdup_printf ("%s-%u.csv", stems[s], l));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (expected, "%s%s", i ? " " : "", (char *) names->pdata[i]);
+  listing = list_folder (out);
+  g_assert_cmpstr (listing, ==, expected->str);
+
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_has_suffix (names->pdata[i], ".csv") && strcmp (names->pdata[i], "labels.csv") != 0)
+      {
+        g_autoptr(gsl_matrix) k = read_matrix (out, names->pdata[i]);
+
+        g_assert_cmpuint (k->size1, ==, 24);
+        g_assert_cmpuint (k->size2, ==, 24);
+      }
+}
+
+/* input.csv is X X^T / D of the subsampled, standardised data (the CSV holds 17 digits,
+ * so only the summation order separates the two: 1e-12). labels.csv lists the classes
+ * of those points in order. */
+static void
+test_kernels_input_and_labels (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_relu_kernels (tmp.path, "out", "1");
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autoptr(KsDataset) data = prepared_data ("xor", 24, 3);
+  g_autoptr(gsl_matrix) k0 = input_kernel_by_hand (data);
+  g_autoptr(gsl_matrix) input = NULL;
+  g_autofree char *labels = NULL;
+  g_auto(GStrv) lines = NULL;
+  const int *expected = ks_dataset_get_labels (data);
+
+  g_assert_cmpint (run.status, ==, 0);
+  input = read_matrix (out, "input.csv");
+  assert_matrices_close (input, k0, 1e-12);
+
+  labels = read_text (out, "labels.csv");
+  g_assert_true (g_str_has_suffix (labels, "\n"));
+  lines = g_strsplit (labels, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 24 + 1);
+  for (guint i = 0; i < 24; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%d", expected[i]);
+
+      g_assert_cmpstr (lines[i], ==, label);
+    }
+}
+
+/* MATHS 1 layer by layer on the written files: a dense layer gives sw2 * G + sb2 (and its
+ * NTK starts as that), a ReLU gives the arc-cosine closed form of the previous layer's
+ * entries, and its NTK is Theta_in .* Gdot. Values round-trip exactly through 17 digits,
+ * so 1e-12 leaves room only for the order of floating-point operations. */
+static void
+test_kernels_layer_laws (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_relu_kernels (tmp.path, "out", "1");
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autoptr(gsl_matrix) k0 = NULL, nngp1 = NULL, nngp2 = NULL, ntk1 = NULL, ntk2 = NULL;
+  g_autoptr(gsl_matrix) nngp3 = NULL, expected1 = NULL, expected2 = NULL, expected3 = NULL;
+  g_autoptr(gsl_matrix) expected_ntk2 = NULL;
+
+  g_assert_cmpint (run.status, ==, 0);
+  k0 = read_matrix (out, "input.csv");
+  nngp1 = read_matrix (out, "nngp-1.csv");
+  nngp2 = read_matrix (out, "nngp-2.csv");
+  nngp3 = read_matrix (out, "nngp-3.csv");
+  ntk1 = read_matrix (out, "ntk-1.csv");
+  ntk2 = read_matrix (out, "ntk-2.csv");
+  expected1 = gsl_matrix_alloc (24, 24);
+  expected2 = gsl_matrix_alloc (24, 24);
+  expected3 = gsl_matrix_alloc (24, 24);
+  expected_ntk2 = gsl_matrix_alloc (24, 24);
+
+  for (guint i = 0; i < 24; i++)
+    for (guint j = 0; j < 24; j++)
+      {
+        double c11 = gsl_matrix_get (nngp1, i, i), c22 = gsl_matrix_get (nngp1, j, j);
+        double c12 = gsl_matrix_get (nngp1, i, j);
+
+        gsl_matrix_set (expected1, i, j, RELU_SW2 * gsl_matrix_get (k0, i, j) + RELU_SB2);
+        gsl_matrix_set (expected2, i, j, relu_nngp (c11, c22, c12));
+        gsl_matrix_set (expected3, i, j, 1.5 * gsl_matrix_get (nngp2, i, j));
+        gsl_matrix_set (expected_ntk2, i, j,
+                        gsl_matrix_get (ntk1, i, j) * relu_gdot (c11, c22, c12));
+      }
+  assert_matrices_close (nngp1, expected1, 1e-12);
+  assert_matrices_close (ntk1, nngp1, 1e-12);
+  assert_matrices_close (nngp2, expected2, 1e-12);
+  assert_matrices_close (ntk2, expected_ntk2, 1e-12);
+  assert_matrices_close (nngp3, expected3, 1e-12);
+}
+
+/* summary.json is valid JSON and names the stack in its normal form. */
+static void
+test_kernels_summary (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_relu_kernels (tmp.path, "out", "1");
+  g_autofree char *path = g_build_filename (tmp.path, "out", "summary.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStack) stack = ks_stack_parse (RELU_STACK, &error);
+  g_autofree char *spec = ks_stack_to_string (stack);
+  JsonObject *root, *experiment;
+
+  g_assert_cmpint (run.status, ==, 0);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (root, "experiment"));
+  experiment = json_object_get_object_member (root, "experiment");
+  g_assert_cmpstr (json_object_get_string_member (experiment, "stack"), ==, spec);
+}
+
+/* MATHS 7: the sample statistics do not depend on the number of threads, bit for bit. */
+static void
+test_kernels_threads (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  const char *stack = "dense:inf:wv=2,relu,dense:8:wv=2,relu,dense:5";
+  static const char * const stems[] = { "sample-mean", "sample-std" };
+  g_auto(Run) one = run_cli (tmp.path, "kernels", "--stack", stack, "--data", "digits",
+                             "--points", "30", "--samples", "4", "--threads", "1",
+                             "--out", "one", NULL);
+  g_auto(Run) two = run_cli (tmp.path, "kernels", "--stack", stack, "--data", "digits",
+                             "--points", "30", "--samples", "4", "--threads", "2",
+                             "--out", "two", NULL);
+  g_autofree char *folder_one = g_build_filename (tmp.path, "one", NULL);
+  g_autofree char *folder_two = g_build_filename (tmp.path, "two", NULL);
+
+  g_assert_cmpint (one.status, ==, 0);
+  g_assert_cmpint (two.status, ==, 0);
+  for (guint l = 1; l <= 5; l++)
+    for (guint s = 0; s < G_N_ELEMENTS (stems); s++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s-%u.csv", stems[s], l);
+        g_autofree char *a = read_text (folder_one, name);
+        g_autofree char *b = read_text (folder_two, name);
+
+        g_assert_cmpstr (a, ==, b);
+      }
+}
+
+/* Files of the same names are replaced; other files in the folder stay. */
+static void
+test_kernels_replaces (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autoptr(gsl_matrix) nngp = NULL;
+  g_autofree char *kept = NULL;
+
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+  write_text (out, "nngp-1.csv", "1,2\n3,4\n");
+  write_text (out, "notes.txt", "mine\n");
+  {
+    g_auto(Run) run = run_relu_kernels (tmp.path, "out", "1");
+
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  nngp = read_matrix (out, "nngp-1.csv");
+  g_assert_cmpuint (nngp->size1, ==, 24);
+  kept = read_text (out, "notes.txt");
+  g_assert_cmpstr (kept, ==, "mine\n");
+}
+
+/* When moving the files into place fails halfway (a folder is in the way of the last
+ * file), every file already moved is taken back and every replaced file restored. */
+static void
+test_kernels_rolls_back (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autofree char *blocker = g_build_filename (out, "summary.json", NULL);
+  g_autofree char *listing = NULL;
+  g_autofree char *old = NULL;
+
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (blocker, 0755), ==, 0);
+  write_text (out, "nngp-1.csv", "old\n");
+  {
+    g_auto(Run) run = run_relu_kernels (tmp.path, "out", "1");
+
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, blocker));
+  }
+  listing = list_folder (out);
+  g_assert_cmpstr (listing, ==, "nngp-1.csv summary.json");
+  old = read_text (out, "nngp-1.csv");
+  g_assert_cmpstr (old, ==, "old\n");
+}
+
+/* Whether pid has installed a handler for signal_number (the SigCgt mask of Linux). */
+static gboolean
+catches_signal (GPid pid,
+                int  signal_number)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *status = NULL;
+  const char *caught;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL)
+      || (caught = strstr (status, "SigCgt:")) == NULL)
+    return FALSE;
+  return (g_ascii_strtoull (caught + strlen ("SigCgt:"), NULL, 16)
+          >> (signal_number - 1)) & 1;
+}
+
+/* Waits up to 10 s for pid to exit; its exit status, or -1 when a signal killed it. */
+static int
+wait_for_exit (GPid pid)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int wait_status = 0;
+
+  while (waitpid (pid, &wait_status, WNOHANG) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &wait_status, 0);
+          g_error ("kernelscope-cli did not stop within 10 s of the signal");
+        }
+      g_usleep (10000);
+    }
+  g_spawn_close_pid (pid);
+  return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+/* SIGINT or SIGTERM during a run that would take minutes: exit status 130 within the
+ * core's 100 ms promise plus clean-up (10 s allows for a loaded machine), and no output
+ * folder. The signal is sent once the program watches for it and has worked 0.3 s. */
+static void
+assert_signal_cancels (int signal_number)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  const char *argv[] = {
+    cli_path, "kernels", "--stack", "dense:512,relu,dense:512,relu", "--data", "digits",
+    "--points", "500", "--samples", "50000", "--threads", "1", "--out", "out", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GPid pid;
+
+  g_spawn_async (tmp.path, (char **) argv, NULL,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                 &pid, &error);
+  g_assert_no_error (error);
+  while (!catches_signal (pid, signal_number))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  g_usleep (G_USEC_PER_SEC * 3 / 10);
+  g_assert_cmpint (kill (pid, signal_number), ==, 0);
+
+  g_assert_cmpint (wait_for_exit (pid), ==, 130);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_kernels_interrupt (void)
+{
+  assert_signal_cancels (SIGINT);
+}
+
+static void
+test_kernels_terminate (void)
+{
+  assert_signal_cancels (SIGTERM);
+}
+
+/* ---- cka ---- */
+
+static const double features_a[] = {
+  1.0, 0.5, -0.2,
+  0.3, -1.1, 0.8,
+  -0.7, 0.2, 1.5,
+  2.0, 0.1, -0.4,
+  -1.3, 0.9, 0.0,
+  0.4, -0.6, -1.2,
+};
+static const double features_b[] = {
+  0.9, 0.1,
+  0.2, -1.0,
+  -0.5, 0.7,
+  1.8, 0.3,
+  -1.0, 0.4,
+  0.1, -0.9,
+};
+
+static double
+printed_value (const Run *run)
+{
+  char *end = NULL;
+  double value;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_suffix (run->out, "\n"));
+  value = g_ascii_strtod (run->out, &end);
+  g_assert_cmpstr (end, ==, "\n");
+  return value;
+}
+
+static double
+core_cka_features (KsCkaKind kind)
+{
+  g_autoptr(gsl_matrix) a = matrix_from (6, 3, features_a);
+  g_autoptr(gsl_matrix) b = matrix_from (6, 2, features_b);
+  g_autoptr(GError) error = NULL;
+  double cka = NAN;
+
+  ks_cka_features (a, b, kind, 1.0, &cka, &error);
+  g_assert_no_error (error);
+  return cka;
+}
+
+/* Writes a.csv, b.csv (features), b3.csv (3.5 b) and their Gram matrices ka.csv, kb.csv. */
+static void
+write_cka_inputs (const char *folder)
+{
+  g_autoptr(gsl_matrix) a = matrix_from (6, 3, features_a);
+  g_autoptr(gsl_matrix) b = matrix_from (6, 2, features_b);
+  g_autoptr(gsl_matrix) ka = gsl_matrix_alloc (6, 6);
+  g_autoptr(gsl_matrix) kb = gsl_matrix_alloc (6, 6);
+
+  write_matrix (folder, "a.csv", a);
+  write_matrix (folder, "b.csv", b);
+  ks_gram (a, 1.0, ka);
+  ks_gram (b, 1.0, kb);
+  write_matrix (folder, "ka.csv", ka);
+  write_matrix (folder, "kb.csv", kb);
+  gsl_matrix_scale (b, 3.5);
+  write_matrix (folder, "b3.csv", b);
+}
+
+/* MATHS 5: CKA(K, K) = 1, printed with all 10 significant digits. */
+static void
+test_cka_self (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = { 0 };
+
+  write_cka_inputs (tmp.path);
+  run = run_cli (tmp.path, "cka", "a.csv", "a.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "1.000000000\n");
+}
+
+/* The printed value is the core's, to the 10 printed digits (rounding to 10 significant
+ * digits moves a value by at most 5e-10 of itself: tolerance 1e-9), for every kind;
+ * scaling B changes nothing (MATHS 5); --gram on X X^T and Y Y^T gives the features' value. */
+static void
+test_cka_values (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) linear = { 0 };
+  g_auto(Run) scaled = { 0 };
+  g_auto(Run) gram = { 0 };
+  g_auto(Run) debiased = { 0 };
+  g_auto(Run) rbf = { 0 };
+  double expected = core_cka_features (KS_CKA_LINEAR);
+
+  g_assert_cmpfloat (expected, >, 0.05);
+  g_assert_cmpfloat (expected, <, 0.95);
+  write_cka_inputs (tmp.path);
+  linear = run_cli (tmp.path, "cka", "a.csv", "b.csv", NULL);
+  assert_close (printed_value (&linear), expected, 1e-9);
+  /* Ten significant digits for a value below 1: "0." and ten more. */
+  g_assert_cmpuint (strlen (linear.out), ==, strlen ("0.1234567890\n"));
+
+  scaled = run_cli (tmp.path, "cka", "a.csv", "b3.csv", NULL);
+  assert_close (printed_value (&scaled), printed_value (&linear), 1e-9);
+  gram = run_cli (tmp.path, "cka", "--gram", "ka.csv", "kb.csv", NULL);
+  assert_close (printed_value (&gram), expected, 1e-9);
+  debiased = run_cli (tmp.path, "cka", "--kind", "debiased", "a.csv", "b.csv", NULL);
+  assert_close (printed_value (&debiased), core_cka_features (KS_CKA_DEBIASED), 1e-9);
+  rbf = run_cli (tmp.path, "cka", "--kind", "rbf", "a.csv", "b.csv", NULL);
+  assert_close (printed_value (&rbf), core_cka_features (KS_CKA_RBF), 1e-9);
+}
+
+/* Inputs that cannot be compared are refused with exit status 2 and a message saying
+ * which file or option is wrong. */
+static void
+test_cka_bad_input (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) rows = { 0 };
+  g_auto(Run) square = { 0 };
+  g_auto(Run) kind = { 0 };
+  g_auto(Run) tau = { 0 };
+  g_auto(Run) count = { 0 };
+  g_auto(Run) nan_cell = { 0 };
+
+  write_cka_inputs (tmp.path);
+  write_text (tmp.path, "short.csv", "1,2\n3,4\n5,6\n");
+  write_text (tmp.path, "nan.csv", "1 2 3\n4 nan 6\n7 8 9\n1 2 3\n4 5 6\n7 8 9\n");
+
+  rows = run_cli (tmp.path, "cka", "a.csv", "short.csv", NULL);
+  g_assert_cmpint (rows.status, ==, 2);
+  g_assert_nonnull (strstr (rows.err, "short.csv"));
+  square = run_cli (tmp.path, "cka", "--gram", "a.csv", "ka.csv", NULL);
+  g_assert_cmpint (square.status, ==, 2);
+  g_assert_nonnull (strstr (square.err, "a.csv"));
+  kind = run_cli (tmp.path, "cka", "--kind", "cosine", "a.csv", "b.csv", NULL);
+  g_assert_cmpint (kind.status, ==, 2);
+  g_assert_nonnull (strstr (kind.err, "--kind: expected linear, rbf or debiased, got 'cosine'"));
+  tau = run_cli (tmp.path, "cka", "--kind", "rbf", "--tau", "-1", "a.csv", "b.csv", NULL);
+  g_assert_cmpint (tau.status, ==, 2);
+  g_assert_nonnull (strstr (tau.err, "--tau: expected a positive number, got '-1'"));
+  count = run_cli (tmp.path, "cka", "a.csv", NULL);
+  g_assert_cmpint (count.status, ==, 2);
+  nan_cell = run_cli (tmp.path, "cka", "nan.csv", "a.csv", NULL);
+  g_assert_cmpint (nan_cell.status, ==, 2);
+  g_assert_nonnull (strstr (nan_cell.err, "nan.csv, line 2, column 2"));
+  g_assert_cmpstr (nan_cell.out, ==, "");
+}
+
+/* ---- spread ---- */
+
+typedef struct
+{
+  guint i, j;
+  double k0, mean, analytic, variance, variance_se;
+  gboolean has_analytic;
+} SpreadRow;
+
+static GArray *
+parse_spread (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (SpreadRow));
+
+  g_assert_cmpstr (lines[0], ==, "i,j,k0,mean_mc,variance_analytic,variance_mc,variance_mc_se");
+  for (guint n = 1; lines[n] != NULL && *lines[n] != '\0'; n++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[n], ",", -1);
+      SpreadRow row = { 0 };
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 7);
+      row.i = (guint) g_ascii_strtoull (cells[0], NULL, 10);
+      row.j = (guint) g_ascii_strtoull (cells[1], NULL, 10);
+      row.k0 = g_ascii_strtod (cells[2], NULL);
+      row.mean = g_ascii_strtod (cells[3], NULL);
+      row.has_analytic = strcmp (cells[4], "NA") != 0;
+      row.analytic = row.has_analytic ? g_ascii_strtod (cells[4], NULL) : NAN;
+      row.variance = g_ascii_strtod (cells[5], NULL);
+      row.variance_se = g_ascii_strtod (cells[6], NULL);
+      g_array_append_val (rows, row);
+    }
+  return rows;
+}
+
+/* A deep linear stack (MATHS 2): one row per entry i <= j in order, k0 the input kernel,
+ * the analytic column the core's closed form (to 1e-12, 17 printed digits) and on the
+ * diagonal K0_ii^2 (prod(1 + 2/N_l) - 1); the Monte Carlo variance lies within 4 of its
+ * standard errors of the exact one (fixed seed). */
+static void
+test_spread_deep_linear (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "spread", "--stack", "dense:5,dense:7", "--data", "iris",
+                             "--points", "5", "--seed", "2", "--samples", "4000", NULL);
+  g_autoptr(KsDataset) data = prepared_data ("iris", 5, 2);
+  g_autoptr(gsl_matrix) k0 = ks_dataset_input_kernel (data);
+  g_autoptr(gsl_matrix) analytic = gsl_matrix_alloc (5, 5);
+  g_autoptr(KsStack) stack = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  double growth = (1.0 + 2.0 / 5.0) * (1.0 + 2.0 / 7.0) - 1.0;
+  guint n = 0;
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  stack = ks_stack_parse ("dense:5,dense:7", &error);
+  g_assert_no_error (error);
+  ks_spread_analytic_variance (stack, k0, analytic, &error);
+  g_assert_no_error (error);
+
+  rows = parse_spread (run.out);
+  g_assert_cmpuint (rows->len, ==, 5 * 6 / 2);
+  for (guint i = 0; i < 5; i++)
+    for (guint j = i; j < 5; j++, n++)
+      {
+        const SpreadRow *row = &g_array_index (rows, SpreadRow, n);
+
+        g_assert_cmpuint (row->i, ==, i + 1);
+        g_assert_cmpuint (row->j, ==, j + 1);
+        assert_close (row->k0, gsl_matrix_get (k0, i, j), 1e-12);
+        g_assert_true (row->has_analytic);
+        assert_close (row->analytic, gsl_matrix_get (analytic, i, j), 1e-12);
+        if (i == j)
+          assert_close (row->analytic, pow (gsl_matrix_get (k0, i, i), 2) * growth, 1e-12);
+        g_assert_cmpfloat (row->variance_se, >, 0.0);
+        g_assert_cmpfloat (fabs (row->variance - row->analytic), <=, 4.0 * row->variance_se);
+      }
+}
+
+/* A stack with a ReLU has no closed form: NA in every row of that column. --out writes
+ * the same text as the standard output. */
+static void
+test_spread_nonlinear_and_out (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) printed = run_cli (tmp.path, "spread", "--stack", "dense:inf,relu,dense:4",
+                                 "--data", "blobs", "--points", "6", "--samples", "50", NULL);
+  g_auto(Run) written = run_cli (tmp.path, "spread", "--stack", "dense:inf,relu,dense:4",
+                                 "--data", "blobs", "--points", "6", "--samples", "50",
+                                 "--out", "spread.csv", NULL);
+  g_autoptr(GArray) rows = NULL;
+  g_autofree char *file_text = NULL;
+
+  g_assert_cmpint (printed.status, ==, 0);
+  rows = parse_spread (printed.out);
+  g_assert_cmpuint (rows->len, ==, 6 * 7 / 2);
+  for (guint n = 0; n < rows->len; n++)
+    g_assert_false (g_array_index (rows, SpreadRow, n).has_analytic);
+
+  g_assert_cmpint (written.status, ==, 0);
+  g_assert_cmpstr (written.out, ==, "");
+  file_text = read_text (tmp.path, "spread.csv");
+  g_assert_cmpstr (file_text, ==, printed.out);
+}
+
+/* ---- bad input and failures ---- */
+
+/* Exit status 2, a message starting "kernelscope-cli: " that contains needle, nothing on
+ * stdout and no output folder. */
+static void
+assert_bad_input (const Run  *run,
+                  const char *folder,
+                  const char *needle)
+{
+  g_autofree char *out = g_build_filename (folder, "out", NULL);
+
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_true (g_str_has_prefix (run->err, "kernelscope-cli: "));
+  if (strstr (run->err, needle) == NULL)
+    g_error ("expected '%s' in the message: %s", needle, run->err);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_bad_spec (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "kernels", "--stack", "dense:inf,relu,dense:abc",
+                             "--data", "xor", "--points", "8", "--out", "out", NULL);
+
+  assert_bad_input (&run, tmp.path, "abc");
+}
+
+/* A non-numeric cell on line 3 of a CSV data file, and a missing file: named. */
+static void
+test_bad_data_file (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) malformed = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  write_text (tmp.path, "points.csv", "1.0,2.0,0\n0.5,1.5,1\n0.25,oops,0\n2.0,1.0,1\n");
+  malformed = run_cli (tmp.path, "kernels", "--stack", "dense:inf,relu", "--data", "points.csv",
+                       "--points", "4", "--out", "out", NULL);
+  assert_bad_input (&malformed, tmp.path, "points.csv");
+  g_assert_nonnull (strstr (malformed.err, "line 3"));
+  g_assert_nonnull (strstr (malformed.err, "oops"));
+
+  missing = run_cli (tmp.path, "kernels", "--stack", "dense:inf,relu", "--data", "absent.csv",
+                     "--out", "out", NULL);
+  assert_bad_input (&missing, tmp.path, "absent.csv");
+}
+
+/* The CLI's own option values: the message names the option and the value. */
+static void
+test_bad_values (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) points = run_cli (tmp.path, "kernels", "--stack", "dense:inf", "--points", "0",
+                                "--out", "out", NULL);
+  g_auto(Run) samples = run_cli (tmp.path, "kernels", "--stack", "dense:inf", "--samples", "abc",
+                                 "--out", "out", NULL);
+  g_auto(Run) cka = run_cli (tmp.path, "kernels", "--stack", "dense:inf", "--cka", "cosine",
+                             "--out", "out", NULL);
+  g_auto(Run) column = run_cli (tmp.path, "kernels", "--stack", "dense:inf", "--label-column",
+                                "0", "--out", "out", NULL);
+  g_auto(Run) no_out = run_cli (tmp.path, "kernels", "--stack", "dense:inf", NULL);
+  g_auto(Run) spread_points = run_cli (tmp.path, "spread", "--stack", "dense:4",
+                                       "--points", "-3", NULL);
+
+  assert_bad_input (&points, tmp.path, "--points: expected a positive integer, got '0'");
+  assert_bad_input (&samples, tmp.path, "--samples: expected a positive integer, got 'abc'");
+  assert_bad_input (&cka, tmp.path, "--cka: expected linear, rbf or debiased, got 'cosine'");
+  assert_bad_input (&column, tmp.path, "--label-column");
+  assert_bad_input (&no_out, tmp.path, "--out");
+  assert_bad_input (&spread_points, tmp.path, "--points");
+}
+
+/* --help of the program lists the commands; each command's --help shows its options. */
+static void
+test_help (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) main_help = run_cli (tmp.path, "--help", NULL);
+  g_auto(Run) version = run_cli (tmp.path, "--version", NULL);
+  g_auto(Run) unknown = run_cli (tmp.path, "fit", NULL);
+  static const struct { const char *command; const char *options[6]; } commands[] = {
+    { "kernels", { "--stack", "--data", "--label-column", "--samples", "--tau", "--out" } },
+    { "cka", { "--kind", "--tau", "--gram", "A.csv", "B.csv", "Examples" } },
+    { "spread", { "--stack", "--data", "--points", "--samples", "--threads", "--out" } },
+  };
+
+  g_assert_cmpint (main_help.status, ==, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) help = run_cli (tmp.path, commands[c].command, "--help", NULL);
+
+      g_assert_nonnull (strstr (main_help.out, commands[c].command));
+      g_assert_cmpint (help.status, ==, 0);
+      g_assert_nonnull (strstr (help.out, "Examples"));
+      for (guint o = 0; o < G_N_ELEMENTS (commands[c].options); o++)
+        if (strstr (help.out, commands[c].options[o]) == NULL)
+          g_error ("'%s --help' does not mention %s", commands[c].command,
+                   commands[c].options[o]);
+    }
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_nonnull (strstr (version.out, KS_VERSION));
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "fit"));
+}
+
+/* An output folder that cannot be created: exit status 1, a message naming it, and
+ * nothing left behind (the blocking file unchanged, no new entry anywhere). */
+static void
+test_unwritable_out (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autofree char *under_file = g_build_filename (tmp.path, "plain", "out", NULL);
+  const char *under_proc = "/proc/kernelscope-cli-test/out";
+  g_auto(Run) file_run = { 0 };
+  g_auto(Run) proc_run = { 0 };
+  g_auto(Run) spread_run = { 0 };
+  g_autofree char *listing = NULL;
+  g_autofree char *plain = NULL;
+
+  write_text (tmp.path, "plain", "not a folder\n");
+  file_run = run_cli (tmp.path, "kernels", "--stack", "dense:inf,relu", "--data", "xor",
+                      "--points", "8", "--samples", "2", "--out", under_file, NULL);
+  g_assert_cmpint (file_run.status, ==, 1);
+  g_assert_nonnull (strstr (file_run.err, under_file));
+  listing = list_folder (tmp.path);
+  g_assert_cmpstr (listing, ==, "plain");
+  plain = read_text (tmp.path, "plain");
+  g_assert_cmpstr (plain, ==, "not a folder\n");
+
+  proc_run = run_cli (tmp.path, "kernels", "--stack", "dense:inf,relu", "--data", "xor",
+                      "--points", "8", "--samples", "2", "--out", under_proc, NULL);
+  g_assert_cmpint (proc_run.status, ==, 1);
+  g_assert_nonnull (strstr (proc_run.err, "/proc/kernelscope-cli-test"));
+  g_assert_false (g_file_test ("/proc/kernelscope-cli-test", G_FILE_TEST_EXISTS));
+
+  spread_run = run_cli (tmp.path, "spread", "--stack", "dense:4", "--data", "xor",
+                        "--points", "4", "--samples", "10", "--out", "/proc/spread.csv", NULL);
+  g_assert_cmpint (spread_run.status, ==, 1);
+  g_assert_nonnull (strstr (spread_run.err, "/proc/spread.csv"));
+  g_assert_cmpstr (spread_run.out, ==, "");
+  g_assert_false (g_file_test ("/proc/spread.csv", G_FILE_TEST_EXISTS));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  cli_path = argc > 1 ? argv[argc - 1] : g_getenv ("KS_CLI");
+  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("give the path of kernelscope-cli as the last argument or in $KS_CLI");
+
+  g_test_add_func ("/cli/kernels/files", test_kernels_files);
+  g_test_add_func ("/cli/kernels/input-and-labels", test_kernels_input_and_labels);
+  g_test_add_func ("/cli/kernels/layer-laws", test_kernels_layer_laws);
+  g_test_add_func ("/cli/kernels/summary", test_kernels_summary);
+  g_test_add_func ("/cli/kernels/threads", test_kernels_threads);
+  g_test_add_func ("/cli/kernels/replaces", test_kernels_replaces);
+  g_test_add_func ("/cli/kernels/rolls-back", test_kernels_rolls_back);
+  g_test_add_func ("/cli/kernels/interrupt", test_kernels_interrupt);
+  g_test_add_func ("/cli/kernels/terminate", test_kernels_terminate);
+  g_test_add_func ("/cli/cka/self", test_cka_self);
+  g_test_add_func ("/cli/cka/values", test_cka_values);
+  g_test_add_func ("/cli/cka/bad-input", test_cka_bad_input);
+  g_test_add_func ("/cli/spread/deep-linear", test_spread_deep_linear);
+  g_test_add_func ("/cli/spread/nonlinear-and-out", test_spread_nonlinear_and_out);
+  g_test_add_func ("/cli/errors/spec", test_bad_spec);
+  g_test_add_func ("/cli/errors/data-file", test_bad_data_file);
+  g_test_add_func ("/cli/errors/values", test_bad_values);
+  g_test_add_func ("/cli/errors/unwritable-out", test_unwritable_out);
+  g_test_add_func ("/cli/help", test_help);
+
+  return g_test_run ();
+}
