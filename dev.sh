@@ -12,6 +12,7 @@ build_dir=${KS_BUILD_DIR:-"$here/build"}
 packages=(
   gcc meson ninja-build pkg-config
   libglib2.0-dev libjson-glib-dev libgsl-dev libopenblas-dev
+  libcairo2-dev libpango1.0-dev poppler-utils fonts-dejavu-core
   python3 python3-numpy python3-scipy
   xvfb xauth
 )
