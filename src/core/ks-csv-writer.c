@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ks-atomic-file.h"
 #include "ks-dataset-private.h"
 #include "ks-error.h"
 
@@ -39,6 +40,9 @@ ks_csv_format_matrix (const gsl_matrix *m)
   return g_string_free (text, FALSE);
 }
 
+/* Bytes written between two cancellation checks. */
+#define WRITE_CHUNK (1 << 20)
+
 gboolean
 ks_file_replace_contents (GFile        *file,
                           const char   *contents,
@@ -46,28 +50,36 @@ ks_file_replace_contents (GFile        *file,
                           GCancellable *cancellable,
                           GError      **error)
 {
-  g_autoptr(GError) write_error = NULL;
-  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(KsAtomicFile) out = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  /* GIO writes a temporary beside the file, syncs it and renames it over the old one. */
-  if (g_file_replace_contents (file, contents, length, NULL, FALSE,
-                               G_FILE_CREATE_NONE, NULL,
-                               cancellable, &write_error))
-    return TRUE;
-
-  if (g_error_matches (write_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  path = g_file_get_path (file);
+  if (path == NULL)
     {
-      g_propagate_error (error, g_steal_pointer (&write_error));
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Cannot write %s: only local files can be written", name);
       return FALSE;
     }
-  /* GIO's own message does not always say which file it was writing. */
-  name = g_file_get_parse_name (file);
-  if (strstr (write_error->message, name) == NULL)
-    g_prefix_error (&write_error, "Cannot write %s: ", name);
-  g_propagate_error (error, g_steal_pointer (&write_error));
-  return FALSE;
+  /* A temporary in the same folder, renamed over the file only once complete: a full disk
+   * or a cancel leaves the old file (or none), never a partial one. */
+  out = ks_atomic_file_open (path, error);
+  if (out == NULL)
+    return FALSE;
+  for (gsize done = 0; done < length; done += WRITE_CHUNK)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!ks_atomic_file_write (out, contents + done, MIN (WRITE_CHUNK, length - done)))
+        {
+          g_propagate_error (error, g_error_copy (ks_atomic_file_get_error (out)));
+          return FALSE;
+        }
+    }
+  return ks_atomic_file_commit (out, error);
 }
 
 gboolean

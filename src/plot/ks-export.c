@@ -15,6 +15,16 @@
 #include "ks-error.h"
 #include "ks-plot-types.h"
 
+/* A cairo_write_func_t writing to the KsAtomicFile passed as closure. */
+static cairo_status_t
+atomic_file_cairo_write (void                *closure,
+                         const unsigned char *data,
+                         unsigned int         length)
+{
+  return ks_atomic_file_write (closure, data, length) ? CAIRO_STATUS_SUCCESS
+                                                      : CAIRO_STATUS_WRITE_ERROR;
+}
+
 /* PDF pages may be at most 200 inches a side; cairo's images 32767 pixels. */
 #define MAX_PDF_PT (200.0 * KS_PT_PER_INCH)
 #define MAX_PNG_PX 32767
@@ -200,7 +210,7 @@ export_pdf (KsAtomicFile          *file,
   cairo_surface_t *surface;
   gboolean ok;
 
-  surface = cairo_pdf_surface_create_for_stream (ks_atomic_file_cairo_write, file,
+  surface = cairo_pdf_surface_create_for_stream (atomic_file_cairo_write, file,
                                                  options->width_pt, options->height_pt);
   if (options->title != NULL)
     {
@@ -328,7 +338,7 @@ png_writer_write (void                *closure,
           !ks_atomic_file_write (writer->file, writer->phys, sizeof writer->phys))
         return CAIRO_STATUS_WRITE_ERROR;
     }
-  return ks_atomic_file_cairo_write (writer->file, data + head, length - head);
+  return atomic_file_cairo_write (writer->file, data + head, length - head);
 }
 
 static gboolean

@@ -5,6 +5,9 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 
 #include "ks-csv-writer.h"
@@ -205,6 +208,35 @@ test_replace (Fixture       *fixture,
   g_assert_false (g_file_query_exists (nowhere, NULL));
 }
 
+/* A disk that fills up mid-write (a 4 KiB file-size limit in a child process): the write
+ * fails naming the path and the reason, and leaves neither a partial file nor a temporary. */
+static void
+test_disk_full (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) file = fixture_file (fixture, "big.csv");
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *contents = g_strnfill (64 * 1024, 'x');
+  struct rlimit limit = { 4096, 4096 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  g_assert_false (ks_file_replace_contents (file, contents, strlen (contents), NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  dir = g_dir_open (fixture->folder, 0, NULL);
+  g_assert_null (g_dir_read_name (dir));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -220,6 +252,7 @@ main (int    argc,
   g_test_add ("/csv/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
   g_test_add ("/csv/missing", Fixture, NULL, fixture_set_up, test_missing, fixture_tear_down);
   g_test_add ("/csv/replace", Fixture, NULL, fixture_set_up, test_replace, fixture_tear_down);
+  g_test_add ("/csv/disk-full", Fixture, NULL, fixture_set_up, test_disk_full, fixture_tear_down);
 
   return g_test_run ();
 }

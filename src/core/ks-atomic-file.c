@@ -101,15 +101,6 @@ ks_atomic_file_write (KsAtomicFile *file,
   return TRUE;
 }
 
-cairo_status_t
-ks_atomic_file_cairo_write (void                *closure,
-                            const unsigned char *data,
-                            unsigned int         length)
-{
-  return ks_atomic_file_write (closure, data, length) ? CAIRO_STATUS_SUCCESS
-                                                      : CAIRO_STATUS_WRITE_ERROR;
-}
-
 const GError *
 ks_atomic_file_get_error (KsAtomicFile *file)
 {

@@ -4,7 +4,6 @@
  */
 #pragma once
 
-#include <cairo.h>
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -20,10 +19,6 @@ KsAtomicFile     *ks_atomic_file_open        (const char    *path,
 gboolean          ks_atomic_file_write       (KsAtomicFile  *file,
                                               const void    *data,
                                               gsize          length);
-/* A cairo_write_func_t writing to the KsAtomicFile passed as closure. */
-cairo_status_t    ks_atomic_file_cairo_write (void                *closure,
-                                              const unsigned char *data,
-                                              unsigned int         length);
 /* The first write error, or NULL. */
 const GError     *ks_atomic_file_get_error   (KsAtomicFile  *file);
 gboolean          ks_atomic_file_commit      (KsAtomicFile  *file,
