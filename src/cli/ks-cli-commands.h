@@ -16,5 +16,7 @@ int          ks_cli_cka                   (int    argc,
                                            char **argv);
 int          ks_cli_spread                (int    argc,
                                            char **argv);
+int          ks_cli_evidence              (int    argc,
+                                           char **argv);
 
 G_END_DECLS

@@ -141,7 +141,7 @@ kernels_experiment (KernelsCommand *self,
   ks_experiment_set_n_samples (experiment, self->n_samples);
   ks_experiment_set_n_threads (experiment, self->n_threads);
   ks_experiment_set_cka (experiment, self->cka_kind, self->tau);
-  ks_experiment_set_compute (experiment, KS_COMPUTE_ALL);
+  ks_experiment_set_compute (experiment, KS_COMPUTE_ALL & ~KS_COMPUTE_POSTERIOR);
   return experiment;
 }
 

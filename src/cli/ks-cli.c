@@ -25,6 +25,8 @@ static const KsCliCommand commands[] = {
   { "cka", "CKA similarity of two representations stored as CSV matrices", ks_cli_cka },
   { "spread", "Prior variance of the top-layer kernel entries, exact and Monte Carlo",
     ks_cli_spread },
+  { "evidence", "Log evidence of a network against width, exact and estimated, as CSV",
+    ks_cli_evidence },
 };
 
 static void

@@ -31,6 +31,10 @@ struct _KsExperiment
   double cka_tau;
   guint n_threads;
   KsComputeFlags compute;
+  KsPosteriorMethod posterior_method;
+  double width_scale;
+  guint hmc_draws;
+  KsDkmSolution *warm_start;
 };
 
 KsExperiment *
@@ -49,6 +53,9 @@ ks_experiment_new (const KsStack *stack,
   self->cka_kind = KS_CKA_LINEAR;
   self->cka_tau = 1.0;
   self->compute = KS_COMPUTE_ALL;
+  self->posterior_method = KS_POSTERIOR_DKM;
+  self->width_scale = 1.0;
+  self->hmc_draws = 500;
   return self;
 }
 
@@ -66,6 +73,7 @@ ks_experiment_unref (KsExperiment *self)
     {
       ks_stack_unref (self->stack);
       ks_dataset_unref (self->data);
+      g_clear_pointer (&self->warm_start, ks_dkm_solution_unref);
       g_free (self);
     }
 }
@@ -78,6 +86,8 @@ ks_experiment_copy (const KsExperiment *self)
   g_atomic_ref_count_init (&copy->ref_count);
   copy->stack = ks_stack_copy (self->stack);
   copy->data = ks_dataset_ref (self->data);
+  if (self->warm_start)
+    copy->warm_start = ks_dkm_solution_ref (self->warm_start);
   return copy;
 }
 
@@ -201,6 +211,56 @@ ks_experiment_get_compute (const KsExperiment *self)
   return self->compute;
 }
 
+void
+ks_experiment_set_posterior_method (KsExperiment      *self,
+                                    KsPosteriorMethod  method)
+{
+  self->posterior_method = method;
+}
+
+KsPosteriorMethod
+ks_experiment_get_posterior_method (const KsExperiment *self)
+{
+  return self->posterior_method;
+}
+
+void
+ks_experiment_set_width_scale (KsExperiment *self,
+                               double        width_scale)
+{
+  self->width_scale = width_scale;
+}
+
+double
+ks_experiment_get_width_scale (const KsExperiment *self)
+{
+  return self->width_scale;
+}
+
+void
+ks_experiment_set_hmc_draws (KsExperiment *self,
+                             guint         n_draws)
+{
+  self->hmc_draws = n_draws;
+}
+
+guint
+ks_experiment_get_hmc_draws (const KsExperiment *self)
+{
+  return self->hmc_draws;
+}
+
+void
+ks_experiment_set_warm_start (KsExperiment *self,
+                              KsResult     *previous)
+{
+  KsDkmSolution *solution = previous ? ks_result_get_dkm_solution (previous) : NULL;
+
+  g_clear_pointer (&self->warm_start, ks_dkm_solution_unref);
+  if (solution)
+    self->warm_start = ks_dkm_solution_ref (solution);
+}
+
 /* The number of points the run will use. */
 static guint
 effective_points (const KsExperiment *self)
@@ -228,6 +288,15 @@ ks_experiment_validate (const KsExperiment *self,
     return g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
                         "the number of finite-width samples must be between 1 and %u, got %u",
                         MAX_SAMPLES, self->n_samples), FALSE;
+  if ((self->compute & KS_COMPUTE_POSTERIOR) &&
+      !(isfinite (self->width_scale) && self->width_scale > 0.0))
+    return g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+                        "the width scale must be a positive number, got %g", self->width_scale), FALSE;
+  if ((self->compute & KS_COMPUTE_POSTERIOR) && self->posterior_method == KS_POSTERIOR_HMC &&
+      (self->hmc_draws < 2 || self->hmc_draws > MAX_SAMPLES))
+    return g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+                        "the number of HMC draws must be between 2 and %u, got %u",
+                        MAX_SAMPLES, self->hmc_draws), FALSE;
   if (self->cka_kind == KS_CKA_RBF && !(isfinite (self->cka_tau) && self->cka_tau > 0.0))
     return g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
                         "the RBF bandwidth tau must be a positive number, got %g", self->cka_tau), FALSE;
@@ -235,8 +304,8 @@ ks_experiment_validate (const KsExperiment *self,
     return g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
                         "debiased CKA needs at least 4 points, got %u", (guint) p), FALSE;
 
-  /* NNGP, NTK, three sample statistics and the input and output kernels. */
-  kernel_bytes = (5 * (guint64) n_layers + 2) * p * p * sizeof (double);
+  /* NNGP, NTK, three sample statistics, the posterior and the input and output kernels. */
+  kernel_bytes = (6 * (guint64) n_layers + 2) * p * p * sizeof (double);
   if (kernel_bytes > KERNEL_MEMORY_LIMIT)
     return g_set_error (error, KS_ERROR, KS_ERROR_TOO_LARGE,
                         "%u points with %u layers need %.1f GiB for the kernels (the limit is %.0f GiB): "
@@ -268,6 +337,15 @@ ks_experiment_to_json (const KsExperiment *self)
   json_builder_add_string_value (builder, ks_cka_kind_to_string (self->cka_kind));
   json_builder_set_member_name (builder, "tau");
   json_builder_add_double_value (builder, self->cka_tau);
+  json_builder_set_member_name (builder, "posterior");
+  json_builder_add_string_value (builder, ks_posterior_method_to_string (self->posterior_method));
+  json_builder_set_member_name (builder, "width_scale");
+  json_builder_add_double_value (builder, self->width_scale);
+  if (self->posterior_method == KS_POSTERIOR_HMC)
+    {
+      json_builder_set_member_name (builder, "hmc_draws");
+      json_builder_add_int_value (builder, self->hmc_draws);
+    }
   json_builder_set_member_name (builder, "threads");
   json_builder_add_int_value (builder, self->n_threads ? self->n_threads : ks_default_n_threads ());
   json_builder_end_object (builder);
@@ -453,13 +531,66 @@ run_samples (Run              *run,
   };
   g_autoptr(KsSamples) samples = NULL;
 
-  begin_stage (run, "samples", 0.8);
+  begin_stage (run, "samples", (run->experiment->compute & KS_COMPUTE_POSTERIOR) ? 0.5 : 0.8);
   run->last_partial = 0;
   samples = ks_sample_prior (run->experiment->stack, inputs, &options, run->cancellable, error);
   if (samples == NULL)
     return FALSE;
   store_samples (run->result, samples, options.n_samples);
   end_stage (run, "samples", TRUE);
+  return TRUE;
+}
+
+static void
+on_posterior_progress (double   fraction,
+                       gpointer user_data)
+{
+  report (user_data, "posterior", fraction, FALSE);
+}
+
+static gboolean
+run_posterior (Run              *run,
+               const gsl_matrix *inputs,
+               GError          **error)
+{
+  KsExperiment *experiment = run->experiment;
+  KsDataset *data = ks_result_get_dataset (run->result);
+  g_autoptr(gsl_matrix) outputs = ks_dataset_output_matrix (data);
+  g_autoptr(KsPosterior) posterior = NULL;
+  g_autofree gsl_matrix **kernels = NULL;
+  KsPosteriorOptions options;
+  guint n_layers;
+
+  ks_posterior_options_init (&options);
+  options.method = experiment->posterior_method;
+  options.width_scale = experiment->width_scale;
+  options.n_draws = experiment->hmc_draws;
+  options.n_warmup = MIN (experiment->hmc_draws, 300);
+  options.seed = experiment->seed;
+  options.n_threads = experiment->n_threads;
+  options.warm_start = experiment->warm_start;
+
+  begin_stage (run, "posterior", 0.3);
+  posterior = ks_posterior_compute (experiment->stack, inputs, ks_result_get_input_kernel (run->result),
+                                    outputs, &options, on_posterior_progress, run,
+                                    run->cancellable, error);
+  if (posterior == NULL)
+    return FALSE;
+  n_layers = ks_posterior_get_n_layers (posterior);
+  kernels = g_new0 (gsl_matrix *, n_layers);
+  for (guint i = 0; i < n_layers; i++)
+    {
+      const gsl_matrix *kernel = ks_posterior_get_kernel (posterior, i);
+
+      kernels[i] = gsl_matrix_alloc (kernel->size1, kernel->size2);
+      gsl_matrix_memcpy (kernels[i], kernel);
+    }
+  ks_result_take_kernels (run->result, KS_KERNEL_POSTERIOR, kernels);
+  ks_result_take_posterior_info (run->result,
+                                 json_node_ref (ks_posterior_get_diagnostics (posterior)),
+                                 ks_posterior_get_dkm_solution (posterior));
+  ks_result_note_jitter (run->result, ks_posterior_get_max_jitter (posterior));
+  end_stage (run, "posterior", TRUE);
   return TRUE;
 }
 
@@ -505,7 +636,7 @@ static gboolean
 run_cka (Run     *run,
          GError **error)
 {
-  static const KsKernelKind kinds[] = { KS_KERNEL_NNGP, KS_KERNEL_SAMPLE };
+  static const KsKernelKind kinds[] = { KS_KERNEL_NNGP, KS_KERNEL_SAMPLE, KS_KERNEL_POSTERIOR };
 
   begin_stage (run, "cka", 1.0 - run->fraction);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -576,6 +707,9 @@ run_stages (Run     *run,
   if ((compute & (KS_COMPUTE_NNGP | KS_COMPUTE_NTK)) && !run_infinite_width (run, ks_result_get_input_kernel (run->result), error))
     return FALSE;
   if ((compute & KS_COMPUTE_SAMPLES) && !run_samples (run, inputs, error))
+    return FALSE;
+  if ((compute & KS_COMPUTE_POSTERIOR) && ks_result_get_output_kernel (run->result) != NULL &&
+      !run_posterior (run, inputs, error))
     return FALSE;
   if ((compute & KS_COMPUTE_CKA) && !run_cka (run, error))
     return FALSE;

@@ -9,6 +9,7 @@
 
 #include "ks-cka.h"
 #include "ks-dataset.h"
+#include "ks-posterior.h"
 #include "ks-result.h"
 #include "ks-stack.h"
 
@@ -22,7 +23,8 @@ typedef enum
   KS_COMPUTE_NTK     = 1 << 1,
   KS_COMPUTE_SAMPLES = 1 << 2,
   KS_COMPUTE_CKA     = 1 << 3,
-  KS_COMPUTE_ALL     = 0xf,
+  KS_COMPUTE_POSTERIOR = 1 << 4,  /* needs outputs: class labels or targets */
+  KS_COMPUTE_ALL     = 0x1f,
 } KsComputeFlags;
 
 typedef struct
@@ -74,6 +76,23 @@ void          ks_experiment_set_compute   (KsExperiment       *self,
                                            KsComputeFlags      flags);
 KsComputeFlags ks_experiment_get_compute  (const KsExperiment *self);
 
+/* How the posterior is computed. Defaults: the deep kernel machine, width scale 1. */
+void          ks_experiment_set_posterior_method (KsExperiment   *self,
+                                           KsPosteriorMethod   method);
+KsPosteriorMethod ks_experiment_get_posterior_method (const KsExperiment *self);
+/* Multiplies every hidden nu_l of the deep kernel machine (large: back to the NNGP). */
+void          ks_experiment_set_width_scale (KsExperiment     *self,
+                                           double              width_scale);
+double        ks_experiment_get_width_scale (const KsExperiment *self);
+/* HMC draws kept (after as many warm-up iterations, at most 300). Default 500. */
+void          ks_experiment_set_hmc_draws (KsExperiment       *self,
+                                           guint               n_draws);
+guint         ks_experiment_get_hmc_draws (const KsExperiment *self);
+/* Start the deep kernel machine from a previous result's solution when it has the same
+ * shape (a slider drag then re-converges in a few iterations). previous may be NULL. */
+void          ks_experiment_set_warm_start (KsExperiment      *self,
+                                           KsResult           *previous);
+
 /* Sizes and settings a run would refuse (absurd P, widths that would not fit in memory,
  * a stack with no layers, tau <= 0). */
 gboolean      ks_experiment_validate      (const KsExperiment *self,
@@ -81,7 +100,8 @@ gboolean      ks_experiment_validate      (const KsExperiment *self,
 JsonNode     *ks_experiment_to_json       (const KsExperiment *self);
 
 /* Runs in the calling thread (never the GUI's main thread). Infinite-width kernels come
- * first, then samples (progress carries partial results as they refine), then CKA.
+ * first, then samples (progress carries partial results as they refine), then the
+ * posterior when the data has outputs, then CKA.
  * Cancellation is honoured within 100 ms with G_IO_ERROR_CANCELLED. */
 KsResult     *ks_experiment_run           (KsExperiment       *self,
                                            KsProgressFunc      progress,

@@ -29,6 +29,10 @@ void         ks_result_take_cka           (KsResult       *self,
                                            gsl_matrix     *matrix,
                                            double         *to_input,
                                            double         *to_output);
+/* Takes the diagnostics; refs the solution (may be NULL). */
+void         ks_result_take_posterior_info (KsResult      *self,
+                                           JsonNode       *diagnostics,
+                                           KsDkmSolution  *solution);
 void         ks_result_note_jitter        (KsResult       *self,
                                            double          jitter);
 void         ks_result_set_seconds        (KsResult       *self,

@@ -68,6 +68,8 @@ struct _KsResult
   gboolean complete;
   double max_jitter;
   GArray *timings; /* of Timing */
+  JsonNode *posterior_diagnostics;
+  KsDkmSolution *dkm_solution;
 };
 
 typedef struct
@@ -77,7 +79,7 @@ typedef struct
 } Timing;
 
 static const char *kernel_kind_names[KS_N_KERNEL_KINDS] = {
-  "nngp", "ntk", "sample", "sample-mean", "sample-std",
+  "nngp", "ntk", "sample", "sample-mean", "sample-std", "posterior",
 };
 
 const char *
@@ -154,6 +156,10 @@ ks_result_snapshot (const KsResult *self)
   copy->n_samples_total = self->n_samples_total;
   copy->complete = self->complete;
   copy->max_jitter = self->max_jitter;
+  if (self->posterior_diagnostics)
+    copy->posterior_diagnostics = json_node_ref (self->posterior_diagnostics);
+  if (self->dkm_solution)
+    copy->dkm_solution = ks_dkm_solution_ref (self->dkm_solution);
   g_array_append_vals (copy->timings, self->timings->data, self->timings->len);
   return copy;
 }
@@ -183,6 +189,8 @@ ks_result_unref (KsResult *self)
       g_free (self->cka[k].to_output);
     }
   g_array_unref (self->timings);
+  g_clear_pointer (&self->posterior_diagnostics, json_node_unref);
+  g_clear_pointer (&self->dkm_solution, ks_dkm_solution_unref);
   g_free (self);
 }
 
@@ -241,6 +249,29 @@ ks_result_take_cka (KsResult     *self,
   tables->to_input = to_input;
   tables->to_output = to_output;
   self->cka_kind = cka_kind;
+}
+
+void
+ks_result_take_posterior_info (KsResult      *self,
+                               JsonNode      *diagnostics,
+                               KsDkmSolution *solution)
+{
+  g_clear_pointer (&self->posterior_diagnostics, json_node_unref);
+  g_clear_pointer (&self->dkm_solution, ks_dkm_solution_unref);
+  self->posterior_diagnostics = diagnostics;
+  self->dkm_solution = solution ? ks_dkm_solution_ref (solution) : NULL;
+}
+
+JsonNode *
+ks_result_get_posterior_diagnostics (const KsResult *self)
+{
+  return self->posterior_diagnostics;
+}
+
+KsDkmSolution *
+ks_result_get_dkm_solution (const KsResult *self)
+{
+  return self->dkm_solution;
 }
 
 void
@@ -482,6 +513,11 @@ ks_result_to_summary_json (const KsResult *self)
     }
   json_builder_end_object (builder);
   add_cka (builder, self);
+  if (self->posterior_diagnostics)
+    {
+      json_builder_set_member_name (builder, "posterior");
+      json_builder_add_value (builder, json_node_copy (self->posterior_diagnostics));
+    }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -9,6 +9,7 @@
 
 #include "ks-cka.h"
 #include "ks-dataset.h"
+#include "ks-dkm.h"
 #include "ks-stack.h"
 
 G_BEGIN_DECLS
@@ -20,10 +21,12 @@ typedef enum
   KS_KERNEL_SAMPLE,        /* one finite-width network (sample 0) */
   KS_KERNEL_SAMPLE_MEAN,   /* elementwise mean over the samples */
   KS_KERNEL_SAMPLE_STD,    /* elementwise standard deviation over the samples */
+  KS_KERNEL_POSTERIOR,     /* after conditioning on the outputs (deep kernel machine or HMC mean) */
   KS_N_KERNEL_KINDS
 } KsKernelKind;
 
-/* File-name stem of a kernel kind: "nngp", "ntk", "sample", "sample-mean", "sample-std". */
+/* File-name stem of a kernel kind: "nngp", "ntk", "sample", "sample-mean", "sample-std",
+ * "posterior". */
 const char  *ks_kernel_kind_to_string     (KsKernelKind kind);
 
 typedef struct _KsResult KsResult;
@@ -57,6 +60,11 @@ const double *ks_result_get_cka_to_input  (const KsResult *self,
 const double *ks_result_get_cka_to_output (const KsResult *self,
                                            KsKernelKind    kind);
 KsCkaKind    ks_result_get_cka_kind       (const KsResult *self);
+
+/* How the posterior was computed (method, iterations or acceptance, ...), or NULL. */
+JsonNode    *ks_result_get_posterior_diagnostics (const KsResult *self);
+/* The deep kernel machine's solution (for warm starts), or NULL. */
+KsDkmSolution *ks_result_get_dkm_solution (const KsResult *self);
 
 /* The largest diagonal jitter any factorisation needed (0 when none). */
 double       ks_result_get_max_jitter     (const KsResult *self);

@@ -17,6 +17,7 @@
 #include "ks-cka.h"
 #include "ks-csv-writer.h"
 #include "ks-dataset.h"
+#include "ks-evidence.h"
 #include "ks-linalg.h"
 #include "ks-spread.h"
 #include "ks-stack.h"
@@ -994,6 +995,220 @@ test_unwritable_out (void)
   g_assert_false (g_file_test ("/proc/spread.csv", G_FILE_TEST_EXISTS));
 }
 
+/* ---- evidence ---- */
+
+typedef struct
+{
+  char *width;
+  double log_evidence;
+  double standard_error;
+  char *estimator;
+} EvidenceRow;
+
+static void
+evidence_row_clear (gpointer data)
+{
+  EvidenceRow *row = data;
+
+  g_free (row->width);
+  g_free (row->estimator);
+}
+
+static GArray *
+parse_evidence (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (EvidenceRow));
+
+  g_array_set_clear_func (rows, evidence_row_clear);
+  g_assert_cmpstr (lines[0], ==, "width,log_evidence,standard_error,estimator");
+  for (guint n = 1; lines[n] != NULL && *lines[n] != '\0'; n++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[n], ",", -1);
+      EvidenceRow row = { 0 };
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 4);
+      row.width = g_strdup (cells[0]);
+      row.log_evidence = g_ascii_strtod (cells[1], NULL);
+      row.standard_error = g_ascii_strtod (cells[2], NULL);
+      row.estimator = g_strdup (cells[3]);
+      g_array_append_val (rows, row);
+    }
+  return rows;
+}
+
+static double
+exact_evidence (const char       *spec,
+                const gsl_matrix *inputs,
+                const gsl_matrix *outputs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStack) stack = ks_stack_parse (spec, &error);
+  KsEvidenceEstimate exact = { 0 };
+
+  g_assert_no_error (error);
+  ks_evidence_exact (stack, inputs, outputs, &exact, NULL, &error);
+  g_assert_no_error (error);
+  return exact.log_evidence;
+}
+
+/* One-hot outputs of the 3 iris classes: a readout:3 with the default noise 0.1 is
+ * appended; the rows follow --widths, the finite one by AIS (the default for a ReLU stack,
+ * with a positive standard error), the infinite one exact: equal to the core's exact
+ * evidence on the same points to the 17 printed digits (1e-12 relative), with a standard
+ * error of 0. --out writes the same text. */
+static void
+test_evidence_labels (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "evidence", "--stack", "dense:2,relu,dense:2",
+                             "--data", "iris", "--points", "12", "--seed", "2",
+                             "--widths", "2,inf", "--runs", "4", "--temperatures", "20",
+                             "--quiet", NULL);
+  g_auto(Run) written = run_cli (tmp.path, "evidence", "--stack", "dense:2,relu,dense:2",
+                                 "--data", "iris", "--points", "12", "--seed", "2",
+                                 "--widths", "2,inf", "--runs", "4", "--temperatures", "20",
+                                 "--out", "evidence.csv", NULL);
+  g_autoptr(KsDataset) data = prepared_data ("iris", 12, 2);
+  g_autoptr(gsl_matrix) inputs = ks_dataset_input_matrix (data);
+  g_autoptr(gsl_matrix) outputs = ks_dataset_output_matrix (data);
+  g_autoptr(GArray) rows = NULL;
+  g_autofree char *file_text = NULL;
+  const EvidenceRow *finite, *infinite;
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  rows = parse_evidence (run.out);
+  g_assert_cmpuint (rows->len, ==, 2);
+  finite = &g_array_index (rows, EvidenceRow, 0);
+  infinite = &g_array_index (rows, EvidenceRow, 1);
+  g_assert_cmpstr (finite->width, ==, "2");
+  g_assert_cmpstr (finite->estimator, ==, "ais");
+  g_assert_true (isfinite (finite->log_evidence));
+  g_assert_cmpfloat (finite->standard_error, >, 0.0);
+  g_assert_cmpstr (infinite->width, ==, "inf");
+  g_assert_cmpstr (infinite->estimator, ==, "exact");
+  g_assert_cmpfloat (infinite->standard_error, ==, 0.0);
+  assert_close (infinite->log_evidence,
+                exact_evidence ("dense:inf,relu,dense:inf,readout:3:noise=0.1", inputs, outputs),
+                1e-12);
+
+  g_assert_cmpint (written.status, ==, 0);
+  g_assert_cmpstr (written.out, ==, "");
+  file_text = read_text (tmp.path, "evidence.csv");
+  g_assert_cmpstr (file_text, ==, run.out);
+}
+
+/* Real targets given for the 150 iris points in the file's order: --points 12 draws a
+ * subsample (sorted by class) that must carry the targets along, so the infinite row
+ * equals the core's exact evidence of the targets of the same 12 points (1e-12 relative);
+ * the appended readout has 2 channels and --noise 0.2; --estimator mc shows in its column. */
+static void
+test_evidence_targets (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsDataset) full = ks_dataset_open ("iris", KS_LABEL_COLUMN_LAST, NULL, 12, 3,
+                                               NULL, &error);
+  g_autoptr(KsDataset) subset = NULL;
+  g_autoptr(KsDataset) data = NULL;
+  g_autoptr(gsl_matrix) targets = gsl_matrix_alloc (150, 2);
+  g_autoptr(gsl_matrix) inputs = NULL;
+  g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_auto(Run) run = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ks_dataset_get_n_points (full), ==, 150);
+  for (guint i = 0; i < 150; i++)
+    {
+      gsl_matrix_set (targets, i, 0, sin (0.7 * i));
+      gsl_matrix_set (targets, i, 1, 0.01 * i - 0.5);
+    }
+  write_matrix (tmp.path, "y.csv", targets);
+  run = run_cli (tmp.path, "evidence", "--stack", "dense:3", "--data", "iris", "--points",
+                 "12", "--seed", "3", "--targets", "y.csv", "--noise", "0.2",
+                 "--estimator", "mc", "--samples", "300", "--widths", "3,inf", NULL);
+
+  ks_dataset_set_targets (full, 2, targets->data, &error);
+  g_assert_no_error (error);
+  subset = ks_dataset_subsample (full, 12, 3, &error);
+  g_assert_no_error (error);
+  data = ks_dataset_standardize (subset);
+  inputs = ks_dataset_input_matrix (data);
+  outputs = ks_dataset_output_matrix (data);
+  g_assert_cmpuint (outputs->size1, ==, 12);
+  g_assert_cmpuint (outputs->size2, ==, 2);
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  rows = parse_evidence (run.out);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (g_array_index (rows, EvidenceRow, 0).width, ==, "3");
+  g_assert_cmpstr (g_array_index (rows, EvidenceRow, 0).estimator, ==, "mc");
+  g_assert_cmpstr (g_array_index (rows, EvidenceRow, 1).estimator, ==, "exact");
+  assert_close (g_array_index (rows, EvidenceRow, 1).log_evidence,
+                exact_evidence ("dense:inf,readout:2:noise=0.2", inputs, outputs), 1e-12);
+}
+
+/* Malformed --widths (a word, a zero, nothing), a readout whose channels differ from the
+ * outputs' columns (labels or targets), and a targets file of the wrong length: exit
+ * status 2 with a message naming the value or the file, and nothing written. */
+static void
+test_evidence_bad_input (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) word = run_cli (tmp.path, "evidence", "--stack", "dense:1", "--widths", "1,x,3",
+                              "--out", "out", NULL);
+  g_auto(Run) zero = run_cli (tmp.path, "evidence", "--stack", "dense:1", "--widths", "0",
+                              "--out", "out", NULL);
+  g_auto(Run) empty = run_cli (tmp.path, "evidence", "--stack", "dense:1", "--widths", "",
+                               "--out", "out", NULL);
+  g_auto(Run) labels = run_cli (tmp.path, "evidence", "--stack", "dense:2,readout:3",
+                                "--data", "digits", "--points", "20", "--out", "out", NULL);
+  g_auto(Run) targets = { 0 };
+  g_auto(Run) short_targets = { 0 };
+  g_auto(Run) estimator = run_cli (tmp.path, "evidence", "--stack", "dense:1", "--estimator",
+                                   "exact", "--out", "out", NULL);
+
+  write_text (tmp.path, "y.csv", "1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n");
+  write_text (tmp.path, "short.csv", "1\n2\n");
+  targets = run_cli (tmp.path, "evidence", "--stack", "dense:2,readout:1", "--data", "xor",
+                     "--points", "6", "--targets", "y.csv", "--out", "out", NULL);
+  short_targets = run_cli (tmp.path, "evidence", "--stack", "dense:2", "--data", "xor",
+                           "--points", "6", "--targets", "short.csv", "--out", "out", NULL);
+
+  assert_bad_input (&word, tmp.path, "--widths");
+  g_assert_nonnull (strstr (word.err, "'x'"));
+  assert_bad_input (&zero, tmp.path, "--widths");
+  g_assert_nonnull (strstr (zero.err, "'0'"));
+  assert_bad_input (&empty, tmp.path, "--widths");
+  assert_bad_input (&labels, tmp.path, "readout has 3 output channels");
+  g_assert_nonnull (strstr (labels.err, "10 columns"));
+  assert_bad_input (&targets, tmp.path, "readout has 1 output channels");
+  g_assert_nonnull (strstr (targets.err, "y.csv"));
+  assert_bad_input (&short_targets, tmp.path, "short.csv");
+  assert_bad_input (&estimator, tmp.path, "--estimator");
+}
+
+/* The program's help lists the command; its own help shows its options and examples. */
+static void
+test_evidence_help (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) main_help = run_cli (tmp.path, "--help", NULL);
+  g_auto(Run) help = run_cli (tmp.path, "evidence", "--help", NULL);
+  const char *options[] = { "--stack", "--widths", "--estimator", "--samples", "--targets",
+                            "--noise", "--threads", "--out", "--data", "Examples" };
+
+  g_assert_cmpint (main_help.status, ==, 0);
+  g_assert_nonnull (strstr (main_help.out, "evidence"));
+  g_assert_cmpint (help.status, ==, 0);
+  for (guint o = 0; o < G_N_ELEMENTS (options); o++)
+    if (strstr (help.out, options[o]) == NULL)
+      g_error ("'evidence --help' does not mention %s", options[o]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1023,6 +1238,10 @@ main (int    argc,
   g_test_add_func ("/cli/errors/values", test_bad_values);
   g_test_add_func ("/cli/errors/unwritable-out", test_unwritable_out);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/evidence/labels", test_evidence_labels);
+  g_test_add_func ("/cli/evidence/targets", test_evidence_targets);
+  g_test_add_func ("/cli/evidence/bad-input", test_evidence_bad_input);
+  g_test_add_func ("/cli/evidence/help", test_evidence_help);
 
   return g_test_run ();
 }

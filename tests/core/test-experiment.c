@@ -133,10 +133,15 @@ test_threads_do_not_matter (void)
   ks_experiment_set_n_threads (many, 3);
   a = ks_experiment_run (one, NULL, NULL, NULL, NULL);
   b = ks_experiment_run (many, NULL, NULL, NULL, NULL);
-  for (guint i = 0; i < ks_result_get_n_layers (a); i++)
-    for (KsKernelKind kind = 0; kind < KS_N_KERNEL_KINDS; kind++)
-      g_assert_true (matrices_identical (ks_result_get_kernel (a, kind, i),
-                                         ks_result_get_kernel (b, kind, i)));
+  for (KsKernelKind kind = 0; kind < KS_N_KERNEL_KINDS; kind++)
+    {
+      g_assert_cmpint (ks_result_has_kernels (a, kind), ==, ks_result_has_kernels (b, kind));
+      if (!ks_result_has_kernels (a, kind))
+        continue;
+      for (guint i = 0; i < ks_result_get_n_layers (a); i++)
+        g_assert_true (matrices_identical (ks_result_get_kernel (a, kind, i),
+                                           ks_result_get_kernel (b, kind, i)));
+    }
 }
 
 typedef struct
@@ -273,6 +278,100 @@ test_non_finite_is_an_error (void)
   g_test_message ("%s", error->message);
 }
 
+static double
+posterior_iterations (KsResult *result)
+{
+  JsonObject *diagnostics = json_node_get_object (ks_result_get_posterior_diagnostics (result));
+
+  return json_object_get_int_member (diagnostics, "iterations");
+}
+
+/* Labels move the bottleneck's kernel (representation learning) while the layers before
+ * the first finite layer stay at the NNGP; a huge width scale gives the NNGP back; and a
+ * warm start from a nearby width scale re-converges in fewer iterations. */
+static void
+test_posterior (void)
+{
+  g_autoptr(KsExperiment) experiment = digits_experiment (BOTTLENECK, 40, 2);
+  g_autoptr(KsExperiment) wide = NULL;
+  g_autoptr(KsExperiment) nearby = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsResult) result = NULL;
+  g_autoptr(KsResult) rigid = NULL;
+  g_autoptr(KsResult) warm = NULL;
+  g_autoptr(JsonNode) summary = NULL;
+  double moved;
+
+  ks_experiment_set_width_scale (experiment, 0.5);
+  result = ks_experiment_run (experiment, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_result_has_kernels (result, KS_KERNEL_POSTERIOR));
+  g_assert_cmpfloat (ks_matrix_relative_difference (ks_result_get_kernel (result, KS_KERNEL_POSTERIOR, 1),
+                                                    ks_result_get_kernel (result, KS_KERNEL_NNGP, 1)), <, 1e-12);
+  moved = ks_matrix_relative_difference (ks_result_get_kernel (result, KS_KERNEL_POSTERIOR, 2),
+                                         ks_result_get_kernel (result, KS_KERNEL_NNGP, 2));
+  g_test_message ("posterior moved the bottleneck's kernel by %.3g (relative)", moved);
+  g_assert_cmpfloat (moved, >, 1e-2);
+  /* The posterior is closer to the labels than the prior, as CKA to the output says. */
+  g_assert_cmpfloat (ks_result_get_cka_to_output (result, KS_KERNEL_POSTERIOR)[4], >,
+                     ks_result_get_cka_to_output (result, KS_KERNEL_NNGP)[4]);
+  summary = ks_result_to_summary_json (result);
+  g_assert_true (json_object_has_member (json_node_get_object (summary), "posterior"));
+
+  wide = ks_experiment_copy (experiment);
+  ks_experiment_set_width_scale (wide, 1e9);
+  rigid = ks_experiment_run (wide, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < ks_result_get_n_layers (rigid); i++)
+    g_assert_cmpfloat (ks_matrix_relative_difference (ks_result_get_kernel (rigid, KS_KERNEL_POSTERIOR, i),
+                                                      ks_result_get_kernel (rigid, KS_KERNEL_NNGP, i)), <, 1e-6);
+
+  nearby = ks_experiment_copy (experiment);
+  ks_experiment_set_width_scale (nearby, 0.55);
+  ks_experiment_set_warm_start (nearby, result);
+  warm = ks_experiment_run (nearby, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("iterations: cold %.0f, warm after a 10%% change %.0f",
+                  posterior_iterations (result), posterior_iterations (warm));
+  g_assert_cmpfloat (posterior_iterations (warm), <, posterior_iterations (result));
+}
+
+/* Without labels or targets there is nothing to condition on: no posterior, no error. */
+static void
+test_no_outputs_no_posterior (void)
+{
+  double x[6 * 2] = { 0.1, 1, 2, 0.3, -1, 0.5, 0.7, -2, 1.5, 1, -0.4, 0.2 };
+  g_autoptr(KsDataset) data = ks_dataset_new ("unlabelled", 6, 2, x, NULL, 0, NULL);
+  g_autoptr(KsStack) stack = ks_stack_parse ("dense:4,relu", NULL);
+  g_autoptr(KsExperiment) experiment = ks_experiment_new (stack, data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsResult) result = ks_experiment_run (experiment, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (ks_result_has_kernels (result, KS_KERNEL_POSTERIOR));
+  g_assert_null (ks_result_get_cka_to_output (result, KS_KERNEL_NNGP));
+}
+
+/* HMC through the same entry point, for an all-finite stack. */
+static void
+test_posterior_hmc (void)
+{
+  g_autoptr(KsExperiment) experiment = digits_experiment ("dense:16,relu,readout:10:noise=0.1", 20, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsResult) result = NULL;
+  JsonObject *diagnostics;
+
+  ks_experiment_set_posterior_method (experiment, KS_POSTERIOR_HMC);
+  ks_experiment_set_hmc_draws (experiment, 40);
+  result = ks_experiment_run (experiment, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_result_has_kernels (result, KS_KERNEL_POSTERIOR));
+  diagnostics = json_node_get_object (ks_result_get_posterior_diagnostics (result));
+  g_assert_cmpstr (json_object_get_string_member (diagnostics, "method"), ==, "hmc");
+  g_assert_cmpint (json_object_get_int_member (diagnostics, "draws"), ==, 40);
+  g_assert_null (ks_result_get_dkm_solution (result));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,5 +383,8 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/cancel", test_cancel_within_100ms);
   g_test_add_func ("/experiment/validation", test_validation);
   g_test_add_func ("/experiment/non-finite", test_non_finite_is_an_error);
+  g_test_add_func ("/experiment/posterior", test_posterior);
+  g_test_add_func ("/experiment/no-outputs", test_no_outputs_no_posterior);
+  g_test_add_func ("/experiment/posterior-hmc", test_posterior_hmc);
   return g_test_run ();
 }

@@ -1,0 +1,499 @@
+/* ks-cli-evidence.c: "kernelscope-cli evidence", the log evidence against width as CSV
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ks-cli-commands.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ks-cli-common.h"
+#include "ks-cli-data-options.h"
+#include "ks-cli-job.h"
+#include "ks-csv-writer.h"
+#include "ks-error.h"
+#include "ks-evidence.h"
+#include "ks-experiment.h"
+#include "ks-linalg.h"
+
+#define DEFAULT_N_POINTS 50
+#define DEFAULT_WIDTHS "1,2,4,8,16,64,256,inf"
+#define DEFAULT_NOISE 0.1
+
+#define EVIDENCE_HEADER "width,log_evidence,standard_error,estimator\n"
+
+#define EVIDENCE_SUMMARY \
+  "Computes the model evidence log P(Y) of a network for each width in --widths: every\n" \
+  "dense layer of the stack (finite or infinite) takes that width. Infinite width is\n" \
+  "exact (the NNGP's Gaussian likelihood); finite widths are estimated, by annealed\n" \
+  "importance sampling over the weights (ais) when every nonlinearity is identity, relu or\n" \
+  "erf, else by Monte Carlo over prior samples of the kernels (mc). The outputs Y are the\n" \
+  "one-hot class labels, or the real targets of --targets.\n" \
+  "Writes CSV with the header\n" \
+  "  " EVIDENCE_HEADER \
+  "(width 'inf' for infinite; standard error 0 when exact; estimator exact, mc or ais) to\n" \
+  "the standard output, or to --out, replaced atomically."
+
+#define EVIDENCE_DESCRIPTION \
+  KS_CLI_STACK_HELP \
+  "A stack without a readout gets readout:N_OUT:noise=V appended, N_OUT the number of\n" \
+  "columns of Y and V from --noise; a readout must have N_OUT output channels.\n" \
+  "\n" \
+  KS_CLI_DATA_HELP \
+  "--targets takes a CSV file with one row per point of the full data set (before\n" \
+  "--points draws its subsample) and one column per output.\n" \
+  "\n" \
+  "Exit status: 0 done, 1 the output file could not be written, 2 bad options or data,\n" \
+  "130 interrupted.\n" \
+  "\n" \
+  "Examples:\n" \
+  "  kernelscope-cli evidence --stack dense:1,relu,dense:1 --data iris --points 30\n" \
+  "  kernelscope-cli evidence --stack dense:1,readout:2:noise=0.05 --data points.csv \\\n" \
+  "      --label-column none --targets y.csv --widths 1,2,3,4,8,inf --out evidence.csv\n" \
+  "  kernelscope-cli evidence --stack dense:inf:wv=2,tanh,dense:1 --data xor --points 40 \\\n" \
+  "      --estimator mc --samples 20000 --widths 2,8,32,inf\n"
+
+typedef struct
+{
+  KsCliDataOptions data;
+  char *stack_text;
+  char *widths_text;
+  char *samples_text;
+  char *runs_text;
+  char *temperatures_text;
+  char *estimator_text;
+  char *targets_path;
+  char *noise_text;
+  char *threads_text;
+  char *out;
+  gboolean quiet;
+
+  KsStack *stack;
+  GArray *widths;
+  KsEvidenceOptions options;
+  double noise;
+
+  char *table;  /* the CSV text, once computed */
+  char *notes;  /* lines for stderr about jitter, or NULL */
+  /* The exit status of a failure that does not decide its own (see ks_cli_exit_for_error). */
+  KsCliExit failure;
+} EvidenceCommand;
+
+static void
+evidence_command_clear (EvidenceCommand *self)
+{
+  ks_cli_data_options_clear (&self->data);
+  g_clear_pointer (&self->stack_text, g_free);
+  g_clear_pointer (&self->widths_text, g_free);
+  g_clear_pointer (&self->samples_text, g_free);
+  g_clear_pointer (&self->runs_text, g_free);
+  g_clear_pointer (&self->temperatures_text, g_free);
+  g_clear_pointer (&self->estimator_text, g_free);
+  g_clear_pointer (&self->targets_path, g_free);
+  g_clear_pointer (&self->noise_text, g_free);
+  g_clear_pointer (&self->threads_text, g_free);
+  g_clear_pointer (&self->out, g_free);
+  g_clear_pointer (&self->stack, ks_stack_unref);
+  g_clear_pointer (&self->widths, g_array_unref);
+  g_clear_pointer (&self->table, g_free);
+  g_clear_pointer (&self->notes, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EvidenceCommand, evidence_command_clear)
+
+static GOptionContext *
+evidence_option_context (EvidenceCommand *self)
+{
+  GOptionContext *context = g_option_context_new (NULL);
+  const GOptionEntry entries[] = {
+    { "stack", 's', 0, G_OPTION_ARG_STRING, &self->stack_text,
+      "The network, e.g. dense:1,relu,dense:1 (required; its widths are replaced)", "SPEC" },
+    { "widths", 'w', 0, G_OPTION_ARG_STRING, &self->widths_text,
+      "Widths separated by commas, inf for infinite (default: " DEFAULT_WIDTHS ")",
+      "N,N,...,inf" },
+    { "estimator", 'e', 0, G_OPTION_ARG_STRING, &self->estimator_text,
+      "Estimator of finite widths: auto, mc or ais (default: auto)", "NAME" },
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &self->samples_text,
+      "Prior networks per width for mc (default: 2000)", "S" },
+    { "runs", 0, 0, G_OPTION_ARG_STRING, &self->runs_text,
+      "Independent annealing runs per width for ais (default: 16)", "R" },
+    { "temperatures", 0, 0, G_OPTION_ARG_STRING, &self->temperatures_text,
+      "Temperatures of each ais run (default: 400)", "T" },
+    { "targets", 'y', 0, G_OPTION_ARG_FILENAME, &self->targets_path,
+      "Real-valued outputs, a CSV row per data point (default: one-hot labels)", "Y.csv" },
+    { "noise", 0, 0, G_OPTION_ARG_STRING, &self->noise_text,
+      "Noise variance of the readout appended to a stack without one (default: 0.1)", "V" },
+    { "threads", 't', 0, G_OPTION_ARG_STRING, &self->threads_text,
+      "Worker threads, 0 for one per core (default: 0); results do not depend on it", "T" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &self->quiet,
+      "Show no progress", NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &self->out,
+      "Write the table to this file instead of the standard output", "FILE.csv" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_set_summary (context, EVIDENCE_SUMMARY);
+  g_option_context_set_description (context, EVIDENCE_DESCRIPTION);
+  g_option_context_add_main_entries (context, entries, NULL);
+  ks_cli_data_options_add_entries (&self->data, context);
+  return context;
+}
+
+/* "1,2,4,inf": positive widths up to KS_WIDTH_MAX, or inf. */
+static GArray *
+parse_widths (const char  *text,
+              GError     **error)
+{
+  g_auto(GStrv) tokens = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *token = g_strstrip (tokens[i]);
+      guint64 width;
+
+      if (g_strcmp0 (token, "inf") == 0)
+        width = KS_WIDTH_INFINITE;
+      else if (!g_ascii_string_to_unsigned (token, 10, 1, KS_WIDTH_MAX, &width, NULL))
+        {
+          g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+                       "--widths: expected widths from 1 to %u or inf, separated by commas, "
+                       "got '%s' in '%s'", KS_WIDTH_MAX, token, text);
+          return NULL;
+        }
+      g_array_append_val (widths, width);
+    }
+  if (widths->len == 0)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+                   "--widths: expected widths separated by commas, e.g. 1,2,4,inf, got '%s'",
+                   text);
+      return NULL;
+    }
+  return g_steal_pointer (&widths);
+}
+
+static gboolean
+parse_estimator (const char          *text,
+                 KsEvidenceEstimator *estimator,
+                 GError             **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (ks_evidence_estimator_from_string (text, estimator) && *estimator != KS_EVIDENCE_EXACT)
+    return TRUE;
+  g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+               "--estimator: expected auto, mc or ais, got '%s'", text);
+  return FALSE;
+}
+
+static gboolean
+evidence_command_finish (EvidenceCommand *self,
+                         GError         **error)
+{
+  KsEvidenceOptions *options = &self->options;
+
+  if (!ks_cli_data_options_finish (&self->data, error)
+      || !ks_cli_parse_positive_uint ("--samples", self->samples_text, &options->n_samples,
+                                      error)
+      || !ks_cli_parse_positive_uint ("--runs", self->runs_text, &options->n_runs, error)
+      || !ks_cli_parse_positive_uint ("--temperatures", self->temperatures_text,
+                                      &options->n_temperatures, error)
+      || !ks_cli_parse_uint ("--threads", self->threads_text, &options->n_threads, error)
+      || !ks_cli_parse_positive_double ("--noise", self->noise_text, &self->noise, error)
+      || !parse_estimator (self->estimator_text, &options->estimator, error))
+    return FALSE;
+  options->seed = self->data.seed;
+  if (self->out != NULL && *self->out == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--out: expected a file name, got ''");
+      return FALSE;
+    }
+  self->widths = parse_widths (self->widths_text != NULL ? self->widths_text : DEFAULT_WIDTHS,
+                               error);
+  if (self->widths == NULL)
+    return FALSE;
+  self->stack = ks_cli_parse_stack (self->stack_text, error);
+  return self->stack != NULL;
+}
+
+/* Fails before the computation when the output file's folder does not exist. */
+static gboolean
+check_out_folder (const char  *out,
+                  GError     **error)
+{
+  g_autofree char *folder = g_path_get_dirname (out);
+
+  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               "Cannot write %s: %s is not a folder", out, folder);
+  return FALSE;
+}
+
+/* ---- Outputs and the readout ---- */
+
+/* Replaces the targets of the full data set by the rows of --targets. */
+static gboolean
+load_targets (const char    *path,
+              KsDataset     *full,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(gsl_matrix) targets = ks_csv_read_matrix (file, cancellable, error);
+  guint n_points = ks_dataset_get_n_points (full);
+  GError *local_error = NULL;
+
+  if (targets == NULL)
+    return FALSE;
+  if (targets->size1 != n_points)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_DATA,
+                   "%s has %zu rows of targets, but the data set %s has %u points (one row "
+                   "per point of the full data set)", path, targets->size1,
+                   ks_dataset_get_name (full), n_points);
+      return FALSE;
+    }
+  if (ks_dataset_set_targets (full, targets->size2, targets->data, &local_error))
+    return TRUE;
+  g_propagate_prefixed_error (error, local_error, "%s: ", path);
+  return FALSE;
+}
+
+static char *
+describe_outputs (const EvidenceCommand *self,
+                  guint                  n_columns)
+{
+  if (self->targets_path != NULL)
+    return g_strdup_printf ("the targets of %s have %u columns", self->targets_path,
+                            n_columns);
+  return g_strdup_printf ("the one-hot labels of the %u classes have %u columns", n_columns,
+                          n_columns);
+}
+
+/* Appends readout:N_OUT:noise=V when the stack has no readout; a readout of another N_OUT,
+ * or --noise beside a readout of the stack's own, is an error. */
+static gboolean
+match_readout (EvidenceCommand *self,
+               guint            n_columns,
+               GError         **error)
+{
+  const KsLayer *readout = ks_stack_get_readout (self->stack);
+  KsLayer appended;
+
+  if (readout == NULL)
+    {
+      appended = ks_layer_readout (n_columns, self->noise);
+      return ks_stack_append (self->stack, &appended, error);
+    }
+  if (readout->width != n_columns)
+    {
+      g_autofree char *outputs = describe_outputs (self, n_columns);
+
+      g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+                   "the readout has %u output channels, but %s: make them equal, or leave "
+                   "the readout out to have it added", readout->width, outputs);
+      return FALSE;
+    }
+  if (self->noise_text != NULL)
+    {
+      g_set_error_literal (error, KS_ERROR, KS_ERROR_INVALID,
+                           "--noise sets the noise of an appended readout, but the stack has "
+                           "its own: give it there (readout:N_OUT:noise=V)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The sizes the kernels command would refuse, at every width, are refused here too. */
+static gboolean
+validate_sizes (EvidenceCommand *self,
+                KsDataset       *full,
+                GError         **error)
+{
+  for (guint i = 0; i < self->widths->len; i++)
+    {
+      guint width = g_array_index (self->widths, guint, i);
+      g_autoptr(KsStack) stack = ks_evidence_stack_at_width (self->stack, width, error);
+      g_autoptr(KsExperiment) experiment = NULL;
+
+      if (stack == NULL)
+        return FALSE;
+      experiment = ks_experiment_new (stack, full);
+      ks_experiment_set_n_points (experiment, self->data.n_points);
+      ks_experiment_set_n_samples (experiment, 1);
+      if (!ks_experiment_validate (experiment, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- The table ---- */
+
+static void
+append_value (GString *text,
+              double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* 17 significant digits: the values read back exactly, as in every CSV written. */
+  g_string_append_c (text, ',');
+  g_string_append (text, g_ascii_formatd (buffer, sizeof buffer, "%.17g", value));
+}
+
+static char *
+format_table (const KsEvidenceEstimate *curve,
+              guint                     n_widths)
+{
+  GString *text = g_string_new (EVIDENCE_HEADER);
+
+  for (guint i = 0; i < n_widths; i++)
+    {
+      if (curve[i].width == KS_WIDTH_INFINITE)
+        g_string_append (text, "inf");
+      else
+        g_string_append_printf (text, "%u", curve[i].width);
+      append_value (text, curve[i].log_evidence);
+      append_value (text, curve[i].standard_error);
+      g_string_append_printf (text, ",%s\n",
+                              ks_evidence_estimator_to_string (curve[i].estimator));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* A kernel that needed jitter changed the number a little: say so, but keep the table. */
+static char *
+format_jitter_notes (const KsEvidenceEstimate *curve,
+                     guint                     n_widths)
+{
+  GString *text = NULL;
+
+  for (guint i = 0; i < n_widths; i++)
+    {
+      if (curve[i].max_jitter <= 0.0)
+        continue;
+      if (text == NULL)
+        text = g_string_new (NULL);
+      if (curve[i].width == KS_WIDTH_INFINITE)
+        g_string_append (text, KS_CLI_NAME ": note: at width inf");
+      else
+        g_string_append_printf (text, KS_CLI_NAME ": note: at width %u", curve[i].width);
+      g_string_append_printf (text, " an output kernel needed a diagonal jitter of %g (add "
+                              "readout noise to avoid it)\n", curve[i].max_jitter);
+    }
+  return text != NULL ? g_string_free (text, FALSE) : NULL;
+}
+
+static gboolean
+write_table (const char   *out,
+             const char   *table,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);
+
+  return ks_file_replace_contents (file, table, strlen (table), cancellable, error);
+}
+
+static void
+report_progress (double   fraction,
+                 gpointer user_data)
+{
+  ks_cli_job_set_progress (user_data, "evidence", fraction);
+}
+
+/* The data, their outputs and the completed stack; FALSE on bad input. */
+static gboolean
+prepare_problem (EvidenceCommand *self,
+                 KsCliJob        *job,
+                 gsl_matrix     **inputs,
+                 gsl_matrix     **outputs,
+                 GError         **error)
+{
+  GCancellable *cancellable = ks_cli_job_get_cancellable (job);
+  g_autoptr(KsDataset) full = NULL;
+  g_autoptr(KsDataset) points = NULL;
+
+  ks_cli_job_set_progress (job, "loading data", 0.0);
+  full = ks_cli_data_options_open (&self->data, cancellable, error);
+  if (full == NULL
+      || (self->targets_path != NULL && !load_targets (self->targets_path, full, cancellable,
+                                                       error)))
+    return FALSE;
+  /* The subsample carries the targets along with their points. */
+  points = ks_cli_data_options_prepare (&self->data, full, error);
+  if (points == NULL)
+    return FALSE;
+  *outputs = ks_dataset_output_matrix (points);
+  if (*outputs == NULL)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_DATA,
+                   "the data set %s has no class labels: give the outputs with --targets",
+                   ks_dataset_get_name (full));
+      return FALSE;
+    }
+  if (!match_readout (self, (*outputs)->size2, error) || !validate_sizes (self, full, error))
+    return FALSE;
+  *inputs = ks_dataset_input_matrix (points);
+  return TRUE;
+}
+
+static gboolean
+run_evidence (KsCliJob *job,
+              gpointer  user_data,
+              GError  **error)
+{
+  EvidenceCommand *self = user_data;
+  GCancellable *cancellable = ks_cli_job_get_cancellable (job);
+  g_autoptr(gsl_matrix) inputs = NULL;
+  g_autoptr(gsl_matrix) outputs = NULL;
+  g_autofree KsEvidenceEstimate *curve = NULL;
+
+  self->failure = KS_CLI_EXIT_BAD_INPUT;
+  if (!prepare_problem (self, job, &inputs, &outputs, error))
+    return FALSE;
+
+  self->failure = KS_CLI_EXIT_FAILURE;
+  curve = ks_evidence_curve (self->stack, inputs, outputs, (const guint *) self->widths->data,
+                             self->widths->len, &self->options, report_progress, job,
+                             cancellable, error);
+  if (curve == NULL)
+    return FALSE;
+  self->table = format_table (curve, self->widths->len);
+  self->notes = format_jitter_notes (curve, self->widths->len);
+  return self->out == NULL || write_table (self->out, self->table, cancellable, error);
+}
+
+int
+ks_cli_evidence (int    argc,
+                 char **argv)
+{
+  g_auto(EvidenceCommand) self = {
+    .noise = DEFAULT_NOISE,
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ks_evidence_options_init (&self.options);
+  ks_cli_data_options_init (&self.data, DEFAULT_N_POINTS);
+  context = evidence_option_context (&self);
+  if (!ks_cli_parse_options (context, "evidence", &argc, &argv, &status))
+    return status;
+  if (!ks_cli_check_no_arguments (argc, argv, &error)
+      || !evidence_command_finish (&self, &error))
+    return ks_cli_report_error (error, KS_CLI_EXIT_BAD_INPUT);
+  if (self.out != NULL && !check_out_folder (self.out, &error))
+    return ks_cli_report_error (error, KS_CLI_EXIT_FAILURE);
+
+  if (!ks_cli_job_run (run_evidence, &self, !self.quiet && isatty (STDERR_FILENO), &error))
+    return ks_cli_report_error (error, self.failure);
+  if (self.notes != NULL)
+    fputs (self.notes, stderr);
+  if (self.out == NULL)
+    fputs (self.table, stdout);
+  return KS_CLI_EXIT_SUCCESS;
+}
