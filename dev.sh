@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kernelscope developer entry point.
-#   ./dev.sh run     install missing Debian packages, build, run on the bundled example
+#   ./dev.sh run     install missing Debian packages, build, open the program on its example
 #   ./dev.sh test    the same set-up, then the whole test suite
 #   ./dev.sh bench   the same set-up, then the benchmarks beside their NumPy references
 #   ./dev.sh build   set-up and build only
@@ -14,6 +14,8 @@ packages=(
   libglib2.0-dev libjson-glib-dev libgsl-dev libopenblas-dev
   libcairo2-dev libpango1.0-dev poppler-utils fonts-dejavu-core
   python3 python3-numpy python3-scipy
+  libgtk-4-dev libadwaita-1-dev adwaita-icon-theme libxml2-utils
+  desktop-file-utils appstream gettext
   xvfb xauth
 )
 
@@ -46,11 +48,15 @@ build() {
 
 run() {
   build
-  local out="${KS_OUT:-$build_dir/example}"
-  "$build_dir/src/cli/kernelscope-cli" kernels \
-    --stack 'dense:inf:wv=2,relu,dense:16:wv=2,relu,dense:inf:wv=2,relu' \
-    --data digits --points 200 --samples 16 --out "$out" "$@"
-  echo "dev.sh: wrote the example's kernels to $out"
+  echo "dev.sh: the command-line example is in README.md, under \"The command line\""
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "dev.sh: no display to open the window on: run it in a desktop session," \
+         "or under a virtual one with 'xvfb-run -a ./dev.sh run'" >&2
+    exit 1
+  fi
+  # The window opens on the bundled example: 200 digits through a ReLU network with a
+  # finite bottleneck. The settings schema is found in the build folder.
+  exec "$build_dir/src/app/kernelscope" "$@"
 }
 
 run_tests() {
