@@ -2,9 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <math.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_cblas.h>
 
 #include "ks-error.h"
 #include "ks-linalg.h"
@@ -179,6 +182,18 @@ test_streams (void)
   g_assert_cmpfloat (fabs (corr), <, 4.0 / sqrt (N));
 }
 
+/* GSL's matrix products run on OpenBLAS, not on GSL's reference CBLAS (which Debian's
+ * libgsl still pulls in as a dependency): the symbol the program calls lives in OpenBLAS. */
+static void
+test_cblas_is_openblas (void)
+{
+  Dl_info info = { 0 };
+
+  g_assert_cmpint (dladdr ((void *) cblas_dgemm, &info), !=, 0);
+  g_test_message ("cblas_dgemm comes from %s", info.dli_fname);
+  g_assert_nonnull (strstr (info.dli_fname, "openblas"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,5 +205,6 @@ main (int argc, char **argv)
   g_test_add_func ("/linalg/non-finite", test_non_finite_named);
   g_test_add_func ("/linalg/gram", test_gram_equals_product);
   g_test_add_func ("/rng/streams", test_streams);
+  g_test_add_func ("/linalg/cblas-is-openblas", test_cblas_is_openblas);
   return g_test_run ();
 }
