@@ -205,8 +205,16 @@ on_progress (const KsProgress *progress,
   g_mutex_unlock (&job->lock);
 
   if (queue)
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, dispatch_progress,
-                                job_ref (job), (GDestroyNotify) job_unref);
+    {
+      /* Always a queued source: g_main_context_invoke would run the callback right here,
+       * in the worker, whenever the main thread happened not to hold its context. */
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, dispatch_progress, job_ref (job), (GDestroyNotify) job_unref);
+      g_source_set_static_name (source, "[kernelscope] job progress");
+      g_source_attach (source, job->context);
+    }
 }
 
 /* On Linux the nice value is per thread, and the threads this one starts (the sampler's)

@@ -18,5 +18,11 @@ int          ks_cli_spread                (int    argc,
                                            char **argv);
 int          ks_cli_evidence              (int    argc,
                                            char **argv);
+int          ks_cli_posterior             (int    argc,
+                                           char **argv);
+int          ks_cli_predict               (int    argc,
+                                           char **argv);
+int          ks_cli_figure                (int    argc,
+                                           char **argv);
 
 G_END_DECLS

@@ -6,7 +6,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "ks-csv-writer.h"
 #include "ks-error.h"
 
 KsCliExit
@@ -182,6 +184,30 @@ ks_cli_parse_stack (const char  *text,
       return NULL;
     }
   return ks_stack_parse (text, error);
+}
+
+gboolean
+ks_cli_check_out_file (const char  *out,
+                       GError     **error)
+{
+  g_autofree char *folder = g_path_get_dirname (out);
+
+  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               "Cannot write %s: %s is not a folder", out, folder);
+  return FALSE;
+}
+
+gboolean
+ks_cli_write_text_file (const char   *out,
+                        const char   *text,
+                        GCancellable *cancellable,
+                        GError      **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);
+
+  return ks_file_replace_contents (file, text, strlen (text), cancellable, error);
 }
 
 gboolean

@@ -64,6 +64,15 @@ gboolean     ks_cli_parse_cka_kind        (const char *option,
 /* The network of --stack, which every command that has it requires. */
 KsStack     *ks_cli_parse_stack           (const char *text,
                                            GError    **error);
+/* For commands that print a table or write it to --out FILE: fails before the
+ * computation when the file's folder does not exist, and replaces the file atomically. */
+gboolean     ks_cli_check_out_file        (const char    *out,
+                                           GError       **error);
+gboolean     ks_cli_write_text_file       (const char    *out,
+                                           const char    *text,
+                                           GCancellable  *cancellable,
+                                           GError       **error);
+
 /* Refuses what option parsing left over, beyond argv[0]. */
 gboolean     ks_cli_check_no_arguments    (int         argc,
                                            char      **argv,

@@ -5,13 +5,12 @@
 #include "ks-cli-commands.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "ks-cli-common.h"
 #include "ks-cli-data-options.h"
 #include "ks-cli-job.h"
-#include "ks-csv-writer.h"
+#include "ks-cli-output-options.h"
 #include "ks-error.h"
 #include "ks-evidence.h"
 #include "ks-experiment.h"
@@ -19,7 +18,6 @@
 
 #define DEFAULT_N_POINTS 50
 #define DEFAULT_WIDTHS "1,2,4,8,16,64,256,inf"
-#define DEFAULT_NOISE 0.1
 
 #define EVIDENCE_HEADER "width,log_evidence,standard_error,estimator\n"
 
@@ -37,12 +35,11 @@
 
 #define EVIDENCE_DESCRIPTION \
   KS_CLI_STACK_HELP \
-  "A stack without a readout gets readout:N_OUT:noise=V appended, N_OUT the number of\n" \
-  "columns of Y and V from --noise; a readout must have N_OUT output channels.\n" \
   "\n" \
   KS_CLI_DATA_HELP \
-  "--targets takes a CSV file with one row per point of the full data set (before\n" \
-  "--points draws its subsample) and one column per output.\n" \
+  "\n" \
+  KS_CLI_OUTPUT_HELP \
+  "A readout of the stack's own must have N_OUT output channels.\n" \
   "\n" \
   "Exit status: 0 done, 1 the output file could not be written, 2 bad options or data,\n" \
   "130 interrupted.\n" \
@@ -57,14 +54,13 @@
 typedef struct
 {
   KsCliDataOptions data;
+  KsCliOutputOptions outputs;
   char *stack_text;
   char *widths_text;
   char *samples_text;
   char *runs_text;
   char *temperatures_text;
   char *estimator_text;
-  char *targets_path;
-  char *noise_text;
   char *threads_text;
   char *out;
   gboolean quiet;
@@ -72,7 +68,6 @@ typedef struct
   KsStack *stack;
   GArray *widths;
   KsEvidenceOptions options;
-  double noise;
 
   char *table;  /* the CSV text, once computed */
   char *notes;  /* lines for stderr about jitter, or NULL */
@@ -84,14 +79,13 @@ static void
 evidence_command_clear (EvidenceCommand *self)
 {
   ks_cli_data_options_clear (&self->data);
+  ks_cli_output_options_clear (&self->outputs);
   g_clear_pointer (&self->stack_text, g_free);
   g_clear_pointer (&self->widths_text, g_free);
   g_clear_pointer (&self->samples_text, g_free);
   g_clear_pointer (&self->runs_text, g_free);
   g_clear_pointer (&self->temperatures_text, g_free);
   g_clear_pointer (&self->estimator_text, g_free);
-  g_clear_pointer (&self->targets_path, g_free);
-  g_clear_pointer (&self->noise_text, g_free);
   g_clear_pointer (&self->threads_text, g_free);
   g_clear_pointer (&self->out, g_free);
   g_clear_pointer (&self->stack, ks_stack_unref);
@@ -120,10 +114,6 @@ evidence_option_context (EvidenceCommand *self)
       "Independent annealing runs per width for ais (default: 16)", "R" },
     { "temperatures", 0, 0, G_OPTION_ARG_STRING, &self->temperatures_text,
       "Temperatures of each ais run (default: 400)", "T" },
-    { "targets", 'y', 0, G_OPTION_ARG_FILENAME, &self->targets_path,
-      "Real-valued outputs, a CSV row per data point (default: one-hot labels)", "Y.csv" },
-    { "noise", 0, 0, G_OPTION_ARG_STRING, &self->noise_text,
-      "Noise variance of the readout appended to a stack without one (default: 0.1)", "V" },
     { "threads", 't', 0, G_OPTION_ARG_STRING, &self->threads_text,
       "Worker threads, 0 for one per core (default: 0); results do not depend on it", "T" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &self->quiet,
@@ -136,6 +126,7 @@ evidence_option_context (EvidenceCommand *self)
   g_option_context_set_summary (context, EVIDENCE_SUMMARY);
   g_option_context_set_description (context, EVIDENCE_DESCRIPTION);
   g_option_context_add_main_entries (context, entries, NULL);
+  ks_cli_output_options_add_entries (&self->outputs, context);
   ks_cli_data_options_add_entries (&self->data, context);
   return context;
 }
@@ -201,7 +192,7 @@ evidence_command_finish (EvidenceCommand *self,
       || !ks_cli_parse_positive_uint ("--temperatures", self->temperatures_text,
                                       &options->n_temperatures, error)
       || !ks_cli_parse_uint ("--threads", self->threads_text, &options->n_threads, error)
-      || !ks_cli_parse_positive_double ("--noise", self->noise_text, &self->noise, error)
+      || !ks_cli_output_options_finish (&self->outputs, error)
       || !parse_estimator (self->estimator_text, &options->estimator, error))
     return FALSE;
   options->seed = self->data.seed;
@@ -219,94 +210,7 @@ evidence_command_finish (EvidenceCommand *self,
   return self->stack != NULL;
 }
 
-/* Fails before the computation when the output file's folder does not exist. */
-static gboolean
-check_out_folder (const char  *out,
-                  GError     **error)
-{
-  g_autofree char *folder = g_path_get_dirname (out);
-
-  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "Cannot write %s: %s is not a folder", out, folder);
-  return FALSE;
-}
-
-/* ---- Outputs and the readout ---- */
-
-/* Replaces the targets of the full data set by the rows of --targets. */
-static gboolean
-load_targets (const char    *path,
-              KsDataset     *full,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(gsl_matrix) targets = ks_csv_read_matrix (file, cancellable, error);
-  guint n_points = ks_dataset_get_n_points (full);
-  GError *local_error = NULL;
-
-  if (targets == NULL)
-    return FALSE;
-  if (targets->size1 != n_points)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_DATA,
-                   "%s has %zu rows of targets, but the data set %s has %u points (one row "
-                   "per point of the full data set)", path, targets->size1,
-                   ks_dataset_get_name (full), n_points);
-      return FALSE;
-    }
-  if (ks_dataset_set_targets (full, targets->size2, targets->data, &local_error))
-    return TRUE;
-  g_propagate_prefixed_error (error, local_error, "%s: ", path);
-  return FALSE;
-}
-
-static char *
-describe_outputs (const EvidenceCommand *self,
-                  guint                  n_columns)
-{
-  if (self->targets_path != NULL)
-    return g_strdup_printf ("the targets of %s have %u columns", self->targets_path,
-                            n_columns);
-  return g_strdup_printf ("the one-hot labels of the %u classes have %u columns", n_columns,
-                          n_columns);
-}
-
-/* Appends readout:N_OUT:noise=V when the stack has no readout; a readout of another N_OUT,
- * or --noise beside a readout of the stack's own, is an error. */
-static gboolean
-match_readout (EvidenceCommand *self,
-               guint            n_columns,
-               GError         **error)
-{
-  const KsLayer *readout = ks_stack_get_readout (self->stack);
-  KsLayer appended;
-
-  if (readout == NULL)
-    {
-      appended = ks_layer_readout (n_columns, self->noise);
-      return ks_stack_append (self->stack, &appended, error);
-    }
-  if (readout->width != n_columns)
-    {
-      g_autofree char *outputs = describe_outputs (self, n_columns);
-
-      g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
-                   "the readout has %u output channels, but %s: make them equal, or leave "
-                   "the readout out to have it added", readout->width, outputs);
-      return FALSE;
-    }
-  if (self->noise_text != NULL)
-    {
-      g_set_error_literal (error, KS_ERROR, KS_ERROR_INVALID,
-                           "--noise sets the noise of an appended readout, but the stack has "
-                           "its own: give it there (readout:N_OUT:noise=V)");
-      return FALSE;
-    }
-  return TRUE;
-}
+/* ---- Sizes ---- */
 
 /* The sizes the kernels command would refuse, at every width, are refused here too. */
 static gboolean
@@ -387,17 +291,6 @@ format_jitter_notes (const KsEvidenceEstimate *curve,
   return text != NULL ? g_string_free (text, FALSE) : NULL;
 }
 
-static gboolean
-write_table (const char   *out,
-             const char   *table,
-             GCancellable *cancellable,
-             GError      **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);
-
-  return ks_file_replace_contents (file, table, strlen (table), cancellable, error);
-}
-
 static void
 report_progress (double   fraction,
                  gpointer user_data)
@@ -420,22 +313,17 @@ prepare_problem (EvidenceCommand *self,
   ks_cli_job_set_progress (job, "loading data", 0.0);
   full = ks_cli_data_options_open (&self->data, cancellable, error);
   if (full == NULL
-      || (self->targets_path != NULL && !load_targets (self->targets_path, full, cancellable,
-                                                       error)))
+      || !ks_cli_output_options_load_targets (&self->outputs, full, cancellable, error))
     return FALSE;
   /* The subsample carries the targets along with their points. */
   points = ks_cli_data_options_prepare (&self->data, full, error);
   if (points == NULL)
     return FALSE;
-  *outputs = ks_dataset_output_matrix (points);
-  if (*outputs == NULL)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_DATA,
-                   "the data set %s has no class labels: give the outputs with --targets",
-                   ks_dataset_get_name (full));
-      return FALSE;
-    }
-  if (!match_readout (self, (*outputs)->size2, error) || !validate_sizes (self, full, error))
+  *outputs = ks_cli_output_options_get_outputs (&self->outputs, points, error);
+  if (*outputs == NULL
+      || !ks_cli_output_options_match_readout (&self->outputs, self->stack,
+                                               (*outputs)->size2, error)
+      || !validate_sizes (self, full, error))
     return FALSE;
   *inputs = ks_dataset_input_matrix (points);
   return TRUE;
@@ -464,29 +352,28 @@ run_evidence (KsCliJob *job,
     return FALSE;
   self->table = format_table (curve, self->widths->len);
   self->notes = format_jitter_notes (curve, self->widths->len);
-  return self->out == NULL || write_table (self->out, self->table, cancellable, error);
+  return self->out == NULL || ks_cli_write_text_file (self->out, self->table, cancellable, error);
 }
 
 int
 ks_cli_evidence (int    argc,
                  char **argv)
 {
-  g_auto(EvidenceCommand) self = {
-    .noise = DEFAULT_NOISE,
-  };
+  g_auto(EvidenceCommand) self = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   ks_evidence_options_init (&self.options);
   ks_cli_data_options_init (&self.data, DEFAULT_N_POINTS);
+  ks_cli_output_options_init (&self.outputs, FALSE);
   context = evidence_option_context (&self);
   if (!ks_cli_parse_options (context, "evidence", &argc, &argv, &status))
     return status;
   if (!ks_cli_check_no_arguments (argc, argv, &error)
       || !evidence_command_finish (&self, &error))
     return ks_cli_report_error (error, KS_CLI_EXIT_BAD_INPUT);
-  if (self.out != NULL && !check_out_folder (self.out, &error))
+  if (self.out != NULL && !ks_cli_check_out_file (self.out, &error))
     return ks_cli_report_error (error, KS_CLI_EXIT_FAILURE);
 
   if (!ks_cli_job_run (run_evidence, &self, !self.quiet && isatty (STDERR_FILENO), &error))

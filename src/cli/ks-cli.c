@@ -27,6 +27,12 @@ static const KsCliCommand commands[] = {
     ks_cli_spread },
   { "evidence", "Log evidence of a network against width, exact and estimated, as CSV",
     ks_cli_evidence },
+  { "posterior", "Posterior kernels of every layer given the outputs (DKM or HMC), as CSV",
+    ks_cli_posterior },
+  { "predict", "Test accuracy or RMSE of the NNGP and the deep kernel machine, as CSV",
+    ks_cli_predict },
+  { "figure", "A figure of an experiment (kernels, CKA, spread) as PDF, SVG or PNG",
+    ks_cli_figure },
 };
 
 static void

@@ -181,14 +181,15 @@ factorise_kernel (const gsl_matrix *k,
 
 /* The output term */
 
-gboolean
-dkm_output_term (const KsDkmProblem *problem,
-                 const gsl_matrix   *k_out,
-                 gsl_matrix         *factor,
-                 double             *value,
-                 gsl_matrix         *gradient,
-                 double             *jitter,
-                 GError            **error)
+/* Over every point: K, factor (scratch) and gradient are n_train x n_train. */
+static gboolean
+output_term_dense (const KsDkmProblem *problem,
+                   const gsl_matrix   *k_out,
+                   gsl_matrix         *factor,
+                   double             *value,
+                   gsl_matrix         *gradient,
+                   double             *jitter,
+                   GError            **error)
 {
   const gsl_matrix *u = problem->output_factor;
   g_autoptr(gsl_matrix) q = NULL;
@@ -212,6 +213,46 @@ dkm_output_term (const KsDkmProblem *problem,
       return FALSE;
     }
   outer_minus (gradient, 0.5 * nu, q, 0.5 * nu, factor);
+  return TRUE;
+}
+
+/* The term over the training block of K_out; its gradient, zero outside that block, goes
+ * back into the P x P gradient. */
+gboolean
+dkm_output_term (const KsDkmProblem *problem,
+                 const gsl_matrix   *k_out,
+                 gsl_matrix         *factor,
+                 double             *value,
+                 gsl_matrix         *gradient,
+                 double             *jitter,
+                 GError            **error)
+{
+  const guint *train = problem->train_indices;
+  guint n_train = problem->n_train;
+  g_autoptr(gsl_matrix) k_train = NULL;
+  g_autoptr(gsl_matrix) train_gradient = NULL;
+  gsl_matrix_view train_factor;
+
+  if (train == NULL)
+    return output_term_dense (problem, k_out, factor, value, gradient, jitter, error);
+
+  k_train = gsl_matrix_alloc (n_train, n_train);
+  for (guint a = 0; a < n_train; a++)
+    for (guint b = 0; b < n_train; b++)
+      gsl_matrix_set (k_train, a, b, gsl_matrix_get (k_out, train[a], train[b]));
+  train_factor = gsl_matrix_submatrix (factor, 0, 0, n_train, n_train);
+  if (gradient != NULL)
+    train_gradient = gsl_matrix_alloc (n_train, n_train);
+  if (!output_term_dense (problem, k_train, &train_factor.matrix, value, train_gradient,
+                          jitter, error))
+    return FALSE;
+  if (gradient == NULL)
+    return TRUE;
+
+  gsl_matrix_set_zero (gradient);
+  for (guint a = 0; a < n_train; a++)
+    for (guint b = 0; b < n_train; b++)
+      gsl_matrix_set (gradient, train[a], train[b], gsl_matrix_get (train_gradient, a, b));
   return TRUE;
 }
 

@@ -27,7 +27,10 @@ struct _KsDkmProblem
   double         *variable_weights;  /* nu_l */
   double         *step_weights;      /* nu_l + nu_next, the curvature scale of each variable */
   double          output_weight;     /* nu_out; 0 without outputs */
-  gsl_matrix     *output_factor;     /* U with Yhat = U U^T (P x r), or NULL */
+  gsl_matrix     *output_factor;     /* U with Yhat_tt = U U^T (n_train x r), or NULL */
+  /* The training points whose outputs enter the output term, in order; NULL: all P. */
+  guint          *train_indices;
+  guint           n_train;
   gsl_matrix     *k0;
   /* Segment 0, fixed: the kernels of its layers (for the last, the prior mean K_0 of the
    * first variable) and, when there is a variable, K_0's factorisation. */
@@ -51,9 +54,9 @@ guint        dkm_segment_end_layer        (const KsDkmProblem *problem,
 char        *dkm_describe_layer           (const KsDkmProblem *problem,
                                            guint               layer);
 
-/* The output term -nu_out / 2 (log|K| + tr(K^{-1} Yhat)) of a symmetric K and, when
- * gradient is not NULL, its gradient -nu_out / 2 (K^{-1} - K^{-1} Yhat K^{-1}). factor is
- * P x P scratch. */
+/* The output term -nu_out / 2 (log|K| + tr(K^{-1} Yhat)) of a symmetric K restricted to
+ * the training points and, when gradient is not NULL, its gradient -nu_out / 2 (K^{-1} -
+ * K^{-1} Yhat K^{-1}) there, zero elsewhere (P x P). factor is P x P scratch. */
 gboolean     dkm_output_term              (const KsDkmProblem *problem,
                                            const gsl_matrix   *k_out,
                                            gsl_matrix         *factor,

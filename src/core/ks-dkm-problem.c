@@ -20,6 +20,7 @@ ks_dkm_options_init (KsDkmOptions *options)
     .gradient_tolerance = 1e-6,
     .max_iterations = 1000,
     .n_threads = 0,
+    .train_mask = NULL,
   };
 }
 
@@ -72,10 +73,31 @@ check_options (const KsDkmOptions *options,
   return TRUE;
 }
 
+/* Only the training rows of the outputs are read, so only they must be finite. */
+static gboolean
+check_training_outputs (const gsl_matrix *y,
+                        const gboolean   *train_mask,
+                        GError          **error)
+{
+  if (train_mask == NULL)
+    return ks_matrix_check_finite (y, "The outputs", error);
+  for (gsize i = 0; i < y->size1; i++)
+    for (gsize j = 0; train_mask[i] && j < y->size2; j++)
+      if (!isfinite (gsl_matrix_get (y, i, j)))
+        {
+          g_set_error (error, KS_ERROR, KS_ERROR_NON_FINITE,
+                       "The output of training point %zu, column %zu, is not finite (%g)",
+                       i + 1, j + 1, gsl_matrix_get (y, i, j));
+          return FALSE;
+        }
+  return TRUE;
+}
+
 static gboolean
 check_data (const KsStack    *stack,
             const gsl_matrix *k0,
             const gsl_matrix *y,
+            const gboolean   *train_mask,
             GError          **error)
 {
   for (guint l = 0; l < ks_stack_get_n_layers (stack); l++)
@@ -102,7 +124,7 @@ check_data (const KsStack    *stack,
                    "column, not %zu x %zu", k0->size1, y->size1, y->size2);
       return FALSE;
     }
-  return ks_matrix_check_finite (y, "The outputs", error);
+  return check_training_outputs (y, train_mask, error);
 }
 
 /* Setup */
@@ -137,8 +159,48 @@ find_variables (KsDkmProblem *self)
                                                    : self->output_weight);
 }
 
-/* U with U U^T = Y Y^T / n_cols: Y itself scaled when it has at most P columns, else from
- * the eigendecomposition of Yhat (so that U never has more than P columns). */
+static gboolean
+find_training_points (KsDkmProblem   *self,
+                      const gboolean *train_mask,
+                      GError        **error)
+{
+  if (train_mask == NULL)
+    {
+      self->n_train = self->n_points;
+      return TRUE;
+    }
+  self->train_indices = g_new0 (guint, self->n_points);
+  for (guint i = 0; i < self->n_points; i++)
+    if (train_mask[i])
+      self->train_indices[self->n_train++] = i;
+  if (self->n_train > 0)
+    return TRUE;
+  g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+               "The train mask leaves no training point whose outputs could enter the "
+               "likelihood (all %u points are held out)", self->n_points);
+  return FALSE;
+}
+
+/* The rows of y at the training points (a copy, even of every row). */
+static gsl_matrix *
+training_rows_new (const KsDkmProblem *self,
+                   const gsl_matrix   *y)
+{
+  gsl_matrix *rows = gsl_matrix_alloc (self->n_train, y->size2);
+
+  for (guint t = 0; t < self->n_train; t++)
+    {
+      guint i = self->train_indices != NULL ? self->train_indices[t] : t;
+      gsl_vector_const_view source = gsl_matrix_const_row (y, i);
+
+      gsl_matrix_set_row (rows, t, &source.vector);
+    }
+  return rows;
+}
+
+/* U with U U^T = Y Y^T / n_cols: Y itself scaled when it has at most as many columns as
+ * rows, else from the eigendecomposition of Yhat (so that U never has more columns than
+ * rows). */
 static gsl_matrix *
 output_factor_new (const gsl_matrix *y)
 {
@@ -260,24 +322,31 @@ ks_dkm_problem_new (const KsStack      *stack,
       ks_dkm_options_init (&defaults);
       options = &defaults;
     }
-  if (!check_options (options, error) || !check_data (stack, k0, y, error))
+  if (!check_options (options, error)
+      || !check_data (stack, k0, y, options->train_mask, error))
     return NULL;
 
   self = g_new0 (KsDkmProblem, 1);
   g_atomic_ref_count_init (&self->ref_count);
   self->stack = ks_stack_copy (stack);
   self->options = *options;
+  /* The caller's mask need not outlive the call: the training indices replace it. */
+  self->options.train_mask = NULL;
   self->n_points = (guint) k0->size1;
   self->n_layers = ks_stack_get_n_layers (stack);
   self->k0 = gsl_matrix_alloc (k0->size1, k0->size2);
   gsl_matrix_memcpy (self->k0, k0);
   ks_matrix_symmetrize_from_lower (self->k0);
 
+  if (!find_training_points (self, options->train_mask, error))
+    return NULL;
   readout = ks_stack_get_readout (stack);
   if (y != NULL)
     {
+      g_autoptr(gsl_matrix) y_train = training_rows_new (self, y);
+
       self->output_weight = readout != NULL ? readout->width : (double) y->size2;
-      self->output_factor = output_factor_new (y);
+      self->output_factor = output_factor_new (y_train);
     }
   find_variables (self);
 
@@ -313,6 +382,7 @@ ks_dkm_problem_unref (KsDkmProblem *self)
   g_clear_pointer (&self->first_prior_inverse, gsl_matrix_free);
   g_clear_pointer (&self->output_factor, gsl_matrix_free);
   g_clear_pointer (&self->k0, gsl_matrix_free);
+  g_free (self->train_indices);
   g_free (self->variable_layers);
   g_free (self->variable_weights);
   g_free (self->step_weights);

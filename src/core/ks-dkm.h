@@ -14,6 +14,11 @@
  * output channels N_out (n_cols when the stack has no readout; then s2 = 0). Without
  * outputs (y NULL) the output term is absent and the optimum is the NNGP.
  *
+ * With a train mask (MATHS section 6) the kernels still cover every point, but only the
+ * training rows t enter the output term: -nu_out / 2 (log|K_out,tt| + tr(K_out,tt^{-1}
+ * Yhat_tt)) with Yhat_tt = Y_t Y_t^T / n_cols; its gradient is zero outside the t x t
+ * block, and the KL terms still span all P points. The other rows of Y are never read.
+ *
  * Gradients are symmetric matrices under the convention dL = sum_ij grad_ij dG_ij for
  * symmetric perturbations dG, so that <grad, D>_F is the derivative along any symmetric D.
  *
@@ -44,6 +49,8 @@ typedef struct
   double gradient_tolerance;  /* on the relative gradient norm (>= 0; default 1e-6) */
   guint  max_iterations;      /* L-BFGS steps (default 1000) */
   guint  n_threads;           /* worker threads, 0 for one per core; results do not depend on it */
+  const gboolean *train_mask; /* P entries, TRUE where the outputs enter the likelihood, at
+                               * least one; NULL: every point. ks_dkm_problem_new copies it */
 } KsDkmOptions;
 
 void         ks_dkm_options_init          (KsDkmOptions *options);

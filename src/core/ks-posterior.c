@@ -173,6 +173,7 @@ compute_dkm (const KsStack            *stack,
   ks_dkm_options_init (&dkm_options);
   dkm_options.width_scale = options->width_scale;
   dkm_options.n_threads = options->n_threads;
+  dkm_options.train_mask = options->train_mask;
   state.tolerance = dkm_options.gradient_tolerance;
   problem = ks_dkm_problem_new (stack, k0, outputs, &dkm_options, error);
   if (problem == NULL)
@@ -277,6 +278,27 @@ compute_hmc (const KsStack            *stack,
   return self;
 }
 
+/* The sampler's likelihood spans every point's outputs; restricting it to a training
+ * block is not implemented, so a mask that holds points out is refused rather than
+ * silently ignored. */
+static gboolean
+check_hmc_mask (const gboolean *train_mask,
+                guint           n_points,
+                GError        **error)
+{
+  guint n_held_out = 0;
+
+  for (guint i = 0; train_mask != NULL && i < n_points; i++)
+    n_held_out += !train_mask[i];
+  if (n_held_out == 0)
+    return TRUE;
+  g_set_error (error, KS_ERROR, KS_ERROR_UNSUPPORTED,
+               "HMC conditions on the outputs of every point and cannot hold %u of the %u "
+               "points out of the likelihood: use the deep kernel machine (dkm) for "
+               "predictions on held-out points", n_held_out, n_points);
+  return FALSE;
+}
+
 KsPosterior *
 ks_posterior_compute (const KsStack            *stack,
                       const gsl_matrix         *inputs,
@@ -297,6 +319,9 @@ ks_posterior_compute (const KsStack            *stack,
                    "the width scale must be a positive number, got %g", options->width_scale);
       return NULL;
     }
+  if (options->method == KS_POSTERIOR_HMC && !check_hmc_mask (options->train_mask,
+                                                               (guint) outputs->size1, error))
+    return NULL;
   if (options->method == KS_POSTERIOR_HMC)
     return compute_hmc (stack, inputs, outputs, options, progress, user_data, cancellable, error);
   return compute_dkm (stack, k0, outputs, options, progress, user_data, cancellable, error);

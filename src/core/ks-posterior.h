@@ -33,6 +33,9 @@ typedef struct
   guint64              seed;
   guint                n_threads;    /* 0: one per core; results do not depend on it */
   const KsDkmSolution *warm_start;   /* DKM: a previous solution of the same shape, or NULL */
+  const gboolean      *train_mask;   /* DKM: P entries, TRUE for the points whose outputs
+                                      * enter the likelihood (MATHS 6); NULL: all. HMC
+                                      * refuses a mask that holds any point out */
 } KsPosteriorOptions;
 
 void         ks_posterior_options_init    (KsPosteriorOptions *options);

@@ -19,6 +19,9 @@
 #include "ks-dataset.h"
 #include "ks-evidence.h"
 #include "ks-linalg.h"
+#include "ks-nngp.h"
+#include "ks-posterior.h"
+#include "ks-predict.h"
 #include "ks-spread.h"
 #include "ks-stack.h"
 
@@ -1209,6 +1212,947 @@ test_evidence_help (void)
       g_error ("'evidence --help' does not mention %s", options[o]);
 }
 
+/* ---- posterior ---- */
+
+/* RELU_STACK with a readout of its own, so that kernels and posterior number the same
+ * layers. */
+#define POSTERIOR_STACK RELU_STACK ",readout:2:noise=0.1"
+#define POSTERIOR_N_LAYERS (RELU_N_LAYERS + 1)
+
+static JsonParser *
+load_json (const char *folder,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  JsonParser *parser = json_parser_new ();
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return parser;
+}
+
+/* The "posterior" member of a summary.json. */
+static JsonObject *
+summary_posterior (JsonParser *parser)
+{
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_true (json_object_has_member (root, "posterior"));
+  return json_object_get_object_member (root, "posterior");
+}
+
+static char *
+expected_listing (const char *stem,
+                  guint       n_layers,
+                  gboolean    with_labels)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GString *listing = g_string_new (NULL);
+
+  g_ptr_array_add (names, g_strdup ("input.csv"));
+  if (with_labels)
+    g_ptr_array_add (names, g_strdup ("labels.csv"));
+  g_ptr_array_add (names, g_strdup ("summary.json"));
+  for (guint l = 1; l <= n_layers; l++)
+    g_ptr_array_add (names, g_strdup_printf ("%s-%u.csv", stem, l));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (listing, "%s%s", i ? " " : "", (char *) names->pdata[i]);
+  return g_string_free (listing, FALSE);
+}
+
+/* A stack without a readout gets one (2 channels for the 2 xor classes): the files are
+ * exactly posterior-1..5.csv, input.csv, labels.csv and summary.json, every kernel P x P
+ * and symmetric, and nothing else (no staging folder). */
+static void
+test_posterior_files (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "posterior", "--stack", RELU_STACK, "--data", "xor",
+                             "--points", "24", "--seed", "3", "--quiet", "--out", "out", NULL);
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autofree char *expected = expected_listing ("posterior", RELU_N_LAYERS + 1, TRUE);
+  g_autofree char *listing = NULL;
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "");
+  listing = list_folder (out);
+  g_assert_cmpstr (listing, ==, expected);
+  for (guint l = 1; l <= RELU_N_LAYERS + 1; l++)
+    {
+      g_autofree char *name = g_strdup_printf ("posterior-%u.csv", l);
+      g_autoptr(gsl_matrix) k = read_matrix (out, name);
+
+      g_assert_cmpuint (k->size1, ==, 24);
+      g_assert_cmpuint (k->size2, ==, 24);
+      for (guint i = 0; i < 24; i++)
+        for (guint j = 0; j < i; j++)
+          g_assert_cmpfloat (gsl_matrix_get (k, i, j), ==, gsl_matrix_get (k, j, i));
+    }
+}
+
+/* MATHS 3: nu_l -> infinity gives back the NNGP. At width scale 1e8 the bottleneck's
+ * weight is 6e8 against nu_out = 2, so the posterior differs from the NNGP by about
+ * nu_out / nu ~ 3e-9 relative: every posterior-L.csv equals the nngp-L.csv of kernels on
+ * the same points to 1e-6 (Frobenius, relative). */
+static void
+test_posterior_large_width_is_nngp (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) kernels = run_cli (tmp.path, "kernels", "--stack", POSTERIOR_STACK, "--data",
+                                 "xor", "--points", "24", "--seed", "3", "--samples", "1",
+                                 "--quiet", "--out", "prior", NULL);
+  g_auto(Run) posterior = run_cli (tmp.path, "posterior", "--stack", POSTERIOR_STACK, "--data",
+                                   "xor", "--points", "24", "--seed", "3", "--width-scale",
+                                   "1e8", "--quiet", "--out", "wide", NULL);
+  g_autofree char *prior = g_build_filename (tmp.path, "prior", NULL);
+  g_autofree char *wide = g_build_filename (tmp.path, "wide", NULL);
+
+  g_assert_cmpint (kernels.status, ==, 0);
+  g_assert_cmpstr (posterior.err, ==, "");
+  g_assert_cmpint (posterior.status, ==, 0);
+  for (guint l = 1; l <= POSTERIOR_N_LAYERS; l++)
+    {
+      g_autofree char *nngp_name = g_strdup_printf ("nngp-%u.csv", l);
+      g_autofree char *posterior_name = g_strdup_printf ("posterior-%u.csv", l);
+      g_autoptr(gsl_matrix) nngp = read_matrix (prior, nngp_name);
+      g_autoptr(gsl_matrix) learned = read_matrix (wide, posterior_name);
+
+      g_assert_cmpfloat (ks_matrix_relative_difference (learned, nngp), <=, 1e-6);
+    }
+}
+
+/* summary.json carries the deep kernel machine's diagnostics: converged, with a relative
+ * gradient norm at most the default tolerance 1e-6, after at least one iteration (the
+ * labels move the bottleneck away from its NNGP start), and a finite objective. */
+static void
+test_posterior_summary (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "posterior", "--stack", POSTERIOR_STACK, "--data", "xor",
+                             "--points", "24", "--seed", "3", "--quiet", "--out", "out", NULL);
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *diagnostics;
+
+  g_assert_cmpint (run.status, ==, 0);
+  parser = load_json (out, "summary.json");
+  diagnostics = summary_posterior (parser);
+  g_assert_cmpstr (json_object_get_string_member (diagnostics, "method"), ==, "dkm");
+  g_assert_cmpstr (json_object_get_string_member (diagnostics, "status"), ==, "converged");
+  g_assert_true (json_object_get_boolean_member (diagnostics, "converged"));
+  g_assert_cmpint (json_object_get_int_member (diagnostics, "iterations"), >=, 1);
+  g_assert_true (isfinite (json_object_get_double_member (diagnostics, "objective")));
+  g_assert_cmpfloat (json_object_get_double_member (diagnostics, "relative_gradient_norm"),
+                     <=, 1e-6);
+}
+
+/* Real targets for the 150 iris points, in the file's order: the subsample of 12 carries
+ * them along, and the appended readout takes --output-channels 5 (the weight nu_out) and
+ * --noise 0.2. The files equal the core's posterior of the same points, outputs and stack
+ * to 1e-12 relative (the CSV holds 17 digits; the solver is deterministic). */
+static void
+test_posterior_targets (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsDataset) full = ks_dataset_open ("iris", KS_LABEL_COLUMN_LAST, NULL, 12, 3,
+                                               NULL, &error);
+  g_autoptr(KsDataset) subset = NULL;
+  g_autoptr(KsDataset) data = NULL;
+  g_autoptr(gsl_matrix) targets = gsl_matrix_alloc (150, 2);
+  g_autoptr(gsl_matrix) inputs = NULL;
+  g_autoptr(gsl_matrix) k0 = NULL;
+  g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(KsStack) stack = ks_stack_parse ("dense:3,relu,dense:2,readout:5:noise=0.2", NULL);
+  g_autoptr(KsPosterior) posterior = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autofree char *spec = ks_stack_to_string (stack);
+  JsonObject *experiment;
+  KsPosteriorOptions options;
+  g_auto(Run) run = { 0 };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 150; i++)
+    {
+      gsl_matrix_set (targets, i, 0, cos (0.3 * i));
+      gsl_matrix_set (targets, i, 1, 0.02 * i - 1.0);
+    }
+  write_matrix (tmp.path, "y.csv", targets);
+  run = run_cli (tmp.path, "posterior", "--stack", "dense:3,relu,dense:2", "--data", "iris",
+                 "--points", "12", "--seed", "3", "--targets", "y.csv", "--noise", "0.2",
+                 "--output-channels", "5", "--quiet", "--out", "out", NULL);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+
+  ks_dataset_set_targets (full, 2, targets->data, &error);
+  g_assert_no_error (error);
+  subset = ks_dataset_subsample (full, 12, 3, &error);
+  g_assert_no_error (error);
+  data = ks_dataset_standardize (subset);
+  inputs = ks_dataset_input_matrix (data);
+  k0 = ks_dataset_input_kernel (data);
+  outputs = ks_dataset_output_matrix (data);
+  ks_posterior_options_init (&options);
+  posterior = ks_posterior_compute (stack, inputs, k0, outputs, &options, NULL, NULL, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  for (guint l = 1; l <= 4; l++)
+    {
+      g_autofree char *name = g_strdup_printf ("posterior-%u.csv", l);
+      g_autoptr(gsl_matrix) written = read_matrix (out, name);
+
+      assert_matrices_close (written, ks_posterior_get_kernel (posterior, l - 1), 1e-12);
+    }
+
+  parser = load_json (out, "summary.json");
+  experiment = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                              "experiment");
+  g_assert_cmpstr (json_object_get_string_member (experiment, "stack"), ==, spec);
+}
+
+/* Exact finite-width sampling on an all-finite stack: the files are there, summary.json
+ * has the sampler's diagnostics (draws as asked, an acceptance rate in (0, 1], a positive
+ * step size and effective sample size), and the readout's file is the top layer's plus
+ * s2 I (MATHS 3: K_out = G_top + s2 I, draw by draw, so to rounding: 1e-12). A stack with
+ * an infinite layer exits 2 with the sampler's own reason. */
+static void
+test_posterior_hmc (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "posterior", "--stack", "dense:6,relu,dense:6,relu",
+                             "--data", "xor", "--points", "16", "--method", "hmc", "--draws",
+                             "30", "--quiet", "--out", "out", NULL);
+  g_auto(Run) infinite = run_cli (tmp.path, "posterior", "--stack", "dense:inf,relu,dense:6",
+                                  "--data", "xor", "--points", "16", "--method", "hmc",
+                                  "--draws", "30", "--out", "bad", NULL);
+  g_autofree char *out = g_build_filename (tmp.path, "out", NULL);
+  g_autofree char *bad = g_build_filename (tmp.path, "bad", NULL);
+  g_autofree char *expected = expected_listing ("posterior", 5, TRUE);
+  g_autofree char *listing = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(gsl_matrix) top = NULL;
+  g_autoptr(gsl_matrix) readout = NULL;
+  JsonObject *diagnostics;
+  double acceptance;
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  listing = list_folder (out);
+  g_assert_cmpstr (listing, ==, expected);
+  parser = load_json (out, "summary.json");
+  diagnostics = summary_posterior (parser);
+  g_assert_cmpstr (json_object_get_string_member (diagnostics, "method"), ==, "hmc");
+  g_assert_cmpint (json_object_get_int_member (diagnostics, "draws"), ==, 30);
+  acceptance = json_object_get_double_member (diagnostics, "acceptance_rate");
+  g_assert_cmpfloat (acceptance, >, 0.0);
+  g_assert_cmpfloat (acceptance, <=, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (diagnostics, "step_size"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (diagnostics, "min_effective_sample_size"),
+                     >, 0.0);
+
+  top = read_matrix (out, "posterior-4.csv");
+  readout = read_matrix (out, "posterior-5.csv");
+  for (guint i = 0; i < 16; i++)
+    *gsl_matrix_ptr (top, i, i) += 0.1;
+  assert_matrices_close (readout, top, 1e-12);
+
+  g_assert_cmpint (infinite.status, ==, 2);
+  g_assert_nonnull (strstr (infinite.err, "infinitely wide"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
+/* A targets file of the wrong length, an unknown method, zero draws, and settings of the
+ * other method: exit status 2, a message naming the value or file, and no folder. */
+static void
+test_posterior_bad_input (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) short_targets = { 0 };
+  g_auto(Run) method = run_cli (tmp.path, "posterior", "--stack", "dense:4", "--method", "bogus",
+                                "--out", "out", NULL);
+  g_auto(Run) draws = run_cli (tmp.path, "posterior", "--stack", "dense:4", "--method", "hmc",
+                               "--draws", "0", "--out", "out", NULL);
+  g_auto(Run) draws_dkm = run_cli (tmp.path, "posterior", "--stack", "dense:4", "--draws", "40",
+                                   "--out", "out", NULL);
+  g_auto(Run) scale_hmc = run_cli (tmp.path, "posterior", "--stack", "dense:4", "--method",
+                                   "hmc", "--width-scale", "2", "--out", "out", NULL);
+  g_auto(Run) no_outputs = { 0 };
+
+  write_text (tmp.path, "short.csv", "1\n2\n3\n");
+  write_text (tmp.path, "points.csv", "1,2\n3,4\n5,7\n");
+  short_targets = run_cli (tmp.path, "posterior", "--stack", "dense:4", "--data", "xor",
+                           "--points", "10", "--targets", "short.csv", "--out", "out", NULL);
+  no_outputs = run_cli (tmp.path, "posterior", "--stack", "dense:4", "--data", "points.csv",
+                        "--label-column", "none", "--out", "out", NULL);
+
+  assert_bad_input (&short_targets, tmp.path, "short.csv");
+  g_assert_nonnull (strstr (short_targets.err, "3 rows"));
+  assert_bad_input (&method, tmp.path, "--method");
+  g_assert_nonnull (strstr (method.err, "'bogus'"));
+  assert_bad_input (&draws, tmp.path, "--draws");
+  g_assert_nonnull (strstr (draws.err, "'0'"));
+  assert_bad_input (&draws_dkm, tmp.path, "--draws");
+  assert_bad_input (&scale_hmc, tmp.path, "--width-scale");
+  assert_bad_input (&no_outputs, tmp.path, "--targets");
+}
+
+/* ---- predict ---- */
+
+typedef struct
+{
+  char *width_scale;
+  char *kernel;
+  guint layer;
+  char *metric;
+  double score;
+} PredictRow;
+
+static void
+predict_row_clear (gpointer data)
+{
+  PredictRow *row = data;
+
+  g_free (row->width_scale);
+  g_free (row->kernel);
+  g_free (row->metric);
+}
+
+static GArray *
+parse_predict (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (PredictRow));
+
+  g_array_set_clear_func (rows, predict_row_clear);
+  g_assert_cmpstr (lines[0], ==, "width_scale,kernel,layer,metric,score");
+  for (guint n = 1; lines[n] != NULL && *lines[n] != '\0'; n++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[n], ",", -1);
+      PredictRow row = { 0 };
+      char *end = NULL;
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 5);
+      row.width_scale = g_strdup (cells[0]);
+      row.kernel = g_strdup (cells[1]);
+      row.layer = (guint) g_ascii_strtoull (cells[2], NULL, 10);
+      row.metric = g_strdup (cells[3]);
+      row.score = g_ascii_strtod (cells[4], &end);
+      g_assert_true (end != cells[4] && *end == '\0');
+      g_array_append_val (rows, row);
+    }
+  return rows;
+}
+
+typedef struct
+{
+  const char       *spec;           /* with its readout */
+  guint             layer;          /* 0-based */
+  const gsl_matrix *train_outputs;  /* what the program was given */
+  const gsl_matrix *score_outputs;  /* what the RMSE is measured against */
+  const int        *labels;         /* accuracy; NULL: RMSE */
+  const gboolean   *is_test;
+  const double     *scales;
+  guint             n_scales;
+} PredictCase;
+
+static double
+expected_score (const PredictCase *c,
+                const gsl_matrix  *kernel,
+                double             noise)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(gsl_matrix) mean = NULL;
+  double score = NAN;
+
+  if (c->labels != NULL)
+    {
+      ks_predict_score (kernel, c->train_outputs, c->labels, c->is_test, noise, &score, NULL,
+                        NULL, &error);
+      g_assert_no_error (error);
+      return score;
+    }
+  mean = ks_predict_mean (kernel, c->train_outputs, c->is_test, noise, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ks_predict_rmse (mean, c->score_outputs, c->is_test);
+}
+
+/* The scores predict must print, from the core on the same points: the NNGP's, then the
+ * deep kernel machine's at each width scale in order, each started from the previous
+ * solution and conditioned on the training rows only. */
+static double *
+expected_predict_scores (const PredictCase *c,
+                         KsDataset         *points)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStack) stack = ks_stack_parse (c->spec, &error);
+  guint n_layers = ks_stack_get_n_layers (stack), n_points = ks_dataset_get_n_points (points);
+  double noise = ks_stack_get_readout (stack)->noise_var;
+  g_autoptr(gsl_matrix) inputs = ks_dataset_input_matrix (points);
+  g_autoptr(gsl_matrix) k0 = ks_dataset_input_kernel (points);
+  g_autofree gsl_matrix **nngp = g_new0 (gsl_matrix *, n_layers);
+  g_autofree gboolean *train_mask = g_new (gboolean, n_points);
+  g_autoptr(KsDkmSolution) previous = NULL;
+  double *scores = g_new (double, c->n_scales + 1);
+
+  g_assert_no_error (error);
+  ks_nngp_propagate (stack, k0, nngp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  scores[0] = expected_score (c, nngp[c->layer], noise);
+  for (guint l = 0; l < n_layers; l++)
+    gsl_matrix_free (nngp[l]);
+  for (guint i = 0; i < n_points; i++)
+    train_mask[i] = !c->is_test[i];
+  for (guint s = 0; s < c->n_scales; s++)
+    {
+      g_autoptr(KsPosterior) posterior = NULL;
+      KsPosteriorOptions options;
+
+      ks_posterior_options_init (&options);
+      options.width_scale = c->scales[s];
+      options.warm_start = previous;
+      options.train_mask = train_mask;
+      posterior = ks_posterior_compute (stack, inputs, k0, c->train_outputs, &options, NULL,
+                                        NULL, NULL, &error);
+      g_assert_no_error (error);
+      scores[s + 1] = expected_score (c, ks_posterior_get_kernel (posterior, c->layer), noise);
+      g_clear_pointer (&previous, ks_dkm_solution_unref);
+      previous = ks_dkm_solution_ref (ks_posterior_get_dkm_solution (posterior));
+    }
+  return scores;
+}
+
+/* Digits (60 points, 10 classes, 12 held out): one nngp row at width scale inf and one dkm
+ * row per width scale, in order, at layer 4 (the last before the appended readout), with
+ * accuracies in [0, 1]; each equals, exactly (the table prints numbers that read back to
+ * the same bits), the score recomputed here through the core from the same split, kernels
+ * and training outputs. The same command prints the same table again, and --out writes it. */
+static void
+test_predict_table (void)
+{
+  static const double scales[] = { 0.5, 2.0 };
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "predict", "--stack", "dense:inf:wv=2,relu,dense:4:wv=2,relu",
+                             "--data", "digits", "--points", "60", "--seed", "2",
+                             "--width-scales", "0.5,2", "--quiet", NULL);
+  g_auto(Run) again = run_cli (tmp.path, "predict", "--stack", "dense:inf:wv=2,relu,dense:4:wv=2,relu",
+                               "--data", "digits", "--points", "60", "--seed", "2",
+                               "--width-scales", "0.5,2", "--threads", "1", "--out",
+                               "scores.csv", NULL);
+  g_autoptr(KsDataset) points = prepared_data ("digits", 60, 2);
+  g_autoptr(gsl_matrix) outputs = ks_dataset_output_matrix (points);
+  g_autoptr(GError) error = NULL;
+  g_autofree gboolean *is_test = ks_predict_split (ks_dataset_get_labels (points), 60, 0.2, 2,
+                                                   &error);
+  PredictCase c = {
+    .spec = "dense:inf:wv=2,relu,dense:4:wv=2,relu,readout:10:noise=0.1",
+    .layer = 3,
+    .train_outputs = outputs,
+    .labels = ks_dataset_get_labels (points),
+    .is_test = is_test,
+    .scales = scales,
+    .n_scales = G_N_ELEMENTS (scales),
+  };
+  g_autofree double *expected = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr(GArray) rows = NULL;
+  static const char * const width_scales[] = { "inf", "0.5", "2" };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ks_predict_count_test (is_test, 60), ==, 12);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  rows = parse_predict (run.out);
+  g_assert_cmpuint (rows->len, ==, 3);
+  expected = expected_predict_scores (&c, points);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const PredictRow *row = &g_array_index (rows, PredictRow, r);
+
+      g_assert_cmpstr (row->width_scale, ==, width_scales[r]);
+      g_assert_cmpstr (row->kernel, ==, r == 0 ? "nngp" : "dkm");
+      g_assert_cmpuint (row->layer, ==, 4);
+      g_assert_cmpstr (row->metric, ==, "accuracy");
+      g_assert_cmpfloat (row->score, >=, 0.0);
+      g_assert_cmpfloat (row->score, <=, 1.0);
+      g_assert_cmpfloat (row->score, ==, expected[r]);
+    }
+
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpstr (again.out, ==, "");
+  written = read_text (tmp.path, "scores.csv");
+  g_assert_cmpstr (written, ==, run.out);
+}
+
+/* Real targets for 30 unlabelled points (a CSV without a label column keeps its order),
+ * 6 held out. Giving other targets on the held-out rows changes the printed RMSEs (they
+ * are measured there) but nothing on the training side: each printed score equals,
+ * exactly, the RMSE against the new test targets of the predictions made here from the
+ * original targets (NNGP, and posteriors conditioned on the original training rows). */
+static void
+test_predict_test_outputs_unused (void)
+{
+  static const double scales[] = { 1.0, 0.2 };
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autoptr(GString) features = g_string_new (NULL);
+  g_autoptr(gsl_matrix) targets = gsl_matrix_alloc (30, 2);
+  g_autoptr(gsl_matrix) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(KsDataset) full = NULL;
+  g_autoptr(KsDataset) points = NULL;
+  g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(gsl_matrix) changed_outputs = NULL;
+  g_autofree gboolean *is_test = ks_predict_split (NULL, 30, 0.2, 4, &error);
+  g_autofree double *expected = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) original_rows = NULL;
+  g_auto(Run) original = { 0 };
+  g_auto(Run) run = { 0 };
+  PredictCase c = {
+    .spec = "dense:inf:wv=2,relu,dense:3:wv=2,relu,readout:2:noise=0.1",
+    .layer = 3,
+    .is_test = is_test,
+    .scales = scales,
+    .n_scales = G_N_ELEMENTS (scales),
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30; i++)
+    {
+      double a = sin (0.9 * i), b = cos (1.7 * i + 0.3), d = 0.05 * i;
+
+      g_string_append_printf (features, "%.6f,%.6f,%.6f\n", a, b, d);
+      gsl_matrix_set (targets, i, 0, a * b);
+      gsl_matrix_set (targets, i, 1, a - d);
+    }
+  write_text (tmp.path, "points.csv", features->str);
+  write_matrix (tmp.path, "y.csv", targets);
+  changed = gsl_matrix_alloc (30, 2);
+  gsl_matrix_memcpy (changed, targets);
+  for (guint i = 0; i < 30; i++)
+    if (is_test[i])
+      {
+        gsl_matrix_set (changed, i, 0, 3.0 + i);
+        gsl_matrix_set (changed, i, 1, -2.0);
+      }
+  write_matrix (tmp.path, "changed.csv", changed);
+
+  original = run_cli (tmp.path, "predict", "--stack", "dense:inf:wv=2,relu,dense:3:wv=2,relu",
+                      "--data", "points.csv", "--label-column", "none", "--points", "30",
+                      "--seed", "4", "--targets", "y.csv", "--width-scales", "1,0.2",
+                      "--quiet", NULL);
+  run = run_cli (tmp.path, "predict", "--stack", "dense:inf:wv=2,relu,dense:3:wv=2,relu",
+                 "--data", "points.csv", "--label-column", "none", "--points", "30",
+                 "--seed", "4", "--targets", "changed.csv", "--width-scales", "1,0.2",
+                 "--quiet", NULL);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpint (original.status, ==, 0);
+
+  file = g_file_new_build_filename (tmp.path, "points.csv", NULL);
+  full = ks_dataset_load_csv (file, KS_LABEL_COLUMN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  points = ks_dataset_standardize (full);
+  ks_dataset_set_targets (points, 2, targets->data, &error);
+  g_assert_no_error (error);
+  outputs = ks_dataset_output_matrix (points);
+  ks_dataset_set_targets (points, 2, changed->data, &error);
+  g_assert_no_error (error);
+  changed_outputs = ks_dataset_output_matrix (points);
+  c.train_outputs = outputs;
+  c.score_outputs = changed_outputs;
+  expected = expected_predict_scores (&c, points);
+
+  rows = parse_predict (run.out);
+  original_rows = parse_predict (original.out);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpuint (original_rows->len, ==, 3);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const PredictRow *row = &g_array_index (rows, PredictRow, r);
+
+      g_assert_cmpstr (row->metric, ==, "rmse");
+      g_assert_cmpfloat (row->score, ==, expected[r]);
+      g_assert_cmpfloat (row->score, !=, g_array_index (original_rows, PredictRow, r).score);
+    }
+}
+
+/* A test fraction of 0 or 1 leaves one side empty; HMC cannot hold points out; a layer
+ * beyond the stack: exit status 2 with a message naming the option. */
+static void
+test_predict_bad_input (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) zero = run_cli (tmp.path, "predict", "--stack", "dense:4", "--test-fraction", "0",
+                              NULL);
+  g_auto(Run) one = run_cli (tmp.path, "predict", "--stack", "dense:4", "--test-fraction", "1",
+                             NULL);
+  g_auto(Run) hmc = run_cli (tmp.path, "predict", "--stack", "dense:4", "--method", "hmc", NULL);
+  g_auto(Run) layer = run_cli (tmp.path, "predict", "--stack", "dense:4", "--data", "iris",
+                               "--points", "20", "--layer", "3", NULL);
+  g_auto(Run) scales = run_cli (tmp.path, "predict", "--stack", "dense:4", "--width-scales",
+                                "1,-2", NULL);
+
+  assert_bad_input (&zero, tmp.path, "--test-fraction");
+  g_assert_nonnull (strstr (zero.err, "'0'"));
+  assert_bad_input (&one, tmp.path, "--test-fraction");
+  g_assert_nonnull (strstr (one.err, "'1'"));
+  assert_bad_input (&hmc, tmp.path, "--method");
+  assert_bad_input (&layer, tmp.path, "--layer");
+  assert_bad_input (&scales, tmp.path, "--width-scales");
+}
+
+/* The program's help lists both commands; their own help shows their options. */
+static void
+test_posterior_predict_help (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) main_help = run_cli (tmp.path, "--help", NULL);
+  static const struct { const char *command; const char *options[9]; } commands[] = {
+    { "posterior", { "--stack", "--targets", "--method", "--output-channels", "--noise",
+                     "--width-scale", "--draws", "--out", "Examples" } },
+    { "predict", { "--stack", "--targets", "--test-fraction", "--width-scales", "--layer",
+                   "--method", "--noise", "--out", "Examples" } },
+  };
+
+  g_assert_cmpint (main_help.status, ==, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) help = run_cli (tmp.path, commands[c].command, "--help", NULL);
+
+      g_assert_nonnull (strstr (main_help.out, commands[c].command));
+      g_assert_cmpint (help.status, ==, 0);
+      for (guint o = 0; o < G_N_ELEMENTS (commands[c].options); o++)
+        if (strstr (help.out, commands[c].options[o]) == NULL)
+          g_error ("'%s --help' does not mention %s", commands[c].command,
+                   commands[c].options[o]);
+    }
+}
+
+/* ---- figure ---- */
+
+/* Runs "figure" with the small experiment every figure test uses (digits, P = 40, S = 4)
+ * and the given arguments; NULL-terminated. */
+static Run
+run_figure (const char *folder,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *base[] = { "figure", "--points", "40", "--samples", "4", "--quiet" };
+  Run run = { 0 };
+  int wait_status = 0;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) cli_path);
+  for (guint i = 0; i < G_N_ELEMENTS (base); i++)
+    g_ptr_array_add (argv, (char *) base[i]);
+  va_start (args, folder);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (folder, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run.out, &run.err, &wait_status, &error);
+  g_assert_no_error (error);
+  run.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return run;
+}
+
+/* "figure --list" names the four figures, one a line, each line starting with its
+ * name, in this order. */
+static void
+test_figure_list (void)
+{
+  static const char *names[] = { "kernels", "cka-matrix", "cka-depth", "spread" };
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) list = run_cli (tmp.path, "figure", "--list", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (list.status, ==, 0);
+  lines = g_strsplit (g_strchomp (list.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], names[i]));
+      g_assert_true (lines[i][strlen (names[i])] == ' ');
+    }
+}
+
+/* The kernels figure as PDF: the file (and nothing else) appears, starts with %PDF-, and
+ * pdftotext finds the row headings, a column heading and the title as text. */
+static void
+test_figure_pdf (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_figure (tmp.path, "kernels", "--layers", "1,2", "--output", "k.pdf",
+                                NULL);
+  g_autofree char *path = g_build_filename (tmp.path, "k.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+  static const char *expected[] = {
+    "infinite width (NNGP)", "one finite-width sample", "mean of 4 samples", "2 relu",
+    "Kernels layer by layer",
+  };
+  int status;
+
+  g_assert_cmpint (run.status, ==, 0);
+  listing = list_folder (tmp.path);
+  g_assert_cmpstr (listing, ==, "k.pdf");
+  contents = read_text (tmp.path, "k.pdf");
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &text, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (text, expected[i]) == NULL)
+      g_error ("pdftotext does not find '%s' in the kernels figure:\n%s", expected[i], text);
+}
+
+typedef struct
+{
+  gboolean  root_is_svg;
+  int       text_depth;
+  GString  *text;
+} SvgText;
+
+static void
+svg_text_start (GMarkupParseContext  *context,
+                const char           *element,
+                const char          **names,
+                const char          **values,
+                gpointer              user_data,
+                GError              **error)
+{
+  SvgText *scan = user_data;
+
+  if (g_markup_parse_context_get_element_stack (context)->next == NULL)
+    scan->root_is_svg = g_strcmp0 (element, "svg") == 0;
+  if (g_strcmp0 (element, "text") == 0 || scan->text_depth > 0)
+    scan->text_depth++;
+}
+
+static void
+svg_text_end (GMarkupParseContext  *context,
+              const char           *element,
+              gpointer              user_data,
+              GError              **error)
+{
+  SvgText *scan = user_data;
+
+  if (scan->text_depth > 0)
+    {
+      scan->text_depth--;
+      if (scan->text_depth == 0)
+        g_string_append_c (scan->text, '\n');
+    }
+}
+
+static void
+svg_text_text (GMarkupParseContext  *context,
+               const char           *text,
+               gsize                 length,
+               gpointer              user_data,
+               GError              **error)
+{
+  SvgText *scan = user_data;
+
+  if (scan->text_depth > 0)
+    g_string_append_len (scan->text, text, length);
+}
+
+/* The text of the <text> elements of an SVG file, after checking that it parses as XML
+ * (GMarkup takes only well-formed documents) with <svg> at the root. */
+static char *
+svg_text_of (const char *folder,
+             const char *name)
+{
+  static const GMarkupParser parser = { svg_text_start, svg_text_end, svg_text_text, NULL, NULL };
+  g_autofree char *contents = read_text (folder, name);
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  SvgText scan = { FALSE, 0, g_string_new (NULL) };
+  const char *body;
+
+  /* GMarkup does not take the XML declaration; everything after it must parse. */
+  g_assert_true (g_str_has_prefix (contents, "<?xml"));
+  body = strstr (contents, "?>") + 2;
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &scan, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, body, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+  g_assert_true (scan.root_is_svg);
+  return g_string_free (scan.text, FALSE);
+}
+
+/* The CKA-against-depth figure as SVG with a title of its own: well-formed XML whose
+ * text holds the title (with its & intact), both panels' headings and the axis title. */
+static void
+test_figure_svg (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_figure (tmp.path, "cka-depth", "--title", "Depth & similarity",
+                                "--theme", "screen", "--output", "c.svg", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run.status, ==, 0);
+  text = svg_text_of (tmp.path, "c.svg");
+  g_assert_nonnull (strstr (text, "Depth & similarity\n"));
+  g_assert_nonnull (strstr (text, "CKA to the input kernel"));
+  g_assert_nonnull (strstr (text, "CKA to the output kernel"));
+  g_assert_nonnull (strstr (text, "linear CKA"));
+}
+
+static guint32
+read_be32 (const guint8 *bytes)
+{
+  return (guint32) bytes[0] << 24 | (guint32) bytes[1] << 16 | (guint32) bytes[2] << 8 |
+         bytes[3];
+}
+
+/* The CKA matrix as PNG of 100 x 60 mm at 150 dpi: a PNG whose IHDR says 591 x 354
+ * pixels (100 / 25.4 x 150 = 590.55 and 60 / 25.4 x 150 = 354.33, rounded). */
+static void
+test_figure_png (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_figure (tmp.path, "cka-matrix", "--width-mm", "100", "--height-mm", "60",
+                                "--dpi", "150", "--colormap", "cividis", "--output", "m.png",
+                                NULL);
+  g_autofree char *path = g_build_filename (tmp.path, "m.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 24);
+  g_assert_true (memcmp (contents, "\x89PNG\r\n\x1a\n", 8) == 0);
+  g_assert_true (memcmp (contents + 12, "IHDR", 4) == 0);
+  g_assert_cmpuint (read_be32 ((const guint8 *) contents + 16), ==, 591);
+  g_assert_cmpuint (read_be32 ((const guint8 *) contents + 20), ==, 354);
+}
+
+/* The spread figure of a small deep linear sweep: SVG text with a legend entry per
+ * depth, the width axis and the Monte Carlo key. */
+static void
+test_figure_spread (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "figure", "spread", "--points", "6", "--samples", "20",
+                             "--depths", "1,3", "--widths", "4,16,64", "--output", "s.svg",
+                             NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run.status, ==, 0);
+  text = svg_text_of (tmp.path, "s.svg");
+  g_assert_nonnull (strstr (text, "depth 1\n"));
+  g_assert_nonnull (strstr (text, "depth 3\n"));
+  g_assert_nonnull (strstr (text, "width N of each finite layer"));
+  g_assert_nonnull (strstr (text, "Monte Carlo ± 1 SE"));
+}
+
+/* Runs a figure command that must fail with status and a message holding fragment,
+ * leaving the folder empty. */
+static void
+assert_figure_fails (const char  *folder,
+                     int          status,
+                     const char  *fragment,
+                     const char **arguments)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listing = NULL;
+  g_auto(Run) run = { 0 };
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (char *) cli_path);
+  g_ptr_array_add (argv, (char *) "figure");
+  for (guint i = 0; arguments[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) arguments[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (folder, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run.out, &run.err, &wait_status, &error);
+  g_assert_no_error (error);
+  run.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  if (run.status != status || strstr (run.err, fragment) == NULL)
+    g_error ("expected status %d and a message with '%s', got %d: %s", status, fragment,
+             run.status, run.err);
+  listing = list_folder (folder);
+  g_assert_cmpstr (listing, ==, "");
+}
+
+/* Mistakes in the options: status 2 and a message naming the mistake, before any
+ * computing, and no file. Folders that cannot take the file: status 1 naming the
+ * file, and no file (nor a temporary) anywhere. */
+static void
+test_figure_bad_input (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  const char *name[] = { "heatmap", "--output", "x.pdf", NULL };
+  const char *colormap[] = { "kernels", "--colormap", "rainbow", "--output", "x.pdf", NULL };
+  const char *theme[] = { "kernels", "--theme", "neon", "--output", "x.pdf", NULL };
+  const char *missing_name[] = { "--output", "x.pdf", NULL };
+  const char *missing_output[] = { "kernels", NULL };
+  const char *extension[] = { "kernels", "--output", "x.jpg", NULL };
+  const char *layer[] = { "kernels", "--layers", "9", "--output", "x.pdf", NULL };
+  const char *block[] = { "kernels", "--block", "dense:N", "--output", "x.pdf", NULL };
+  const char *stack[] = { "spread", "--stack", "dense:3", "--output", "x.pdf", NULL };
+  const char *width[] = { "kernels", "--width-mm", "-4", "--output", "x.pdf", NULL };
+  const char *depth[] = { "spread", "--depths", "1,0", "--output", "x.pdf", NULL };
+  const char *proc[] = { "kernels", "--output", "/proc/kernelscope-figure.pdf", NULL };
+  const char *no_folder[] = { "cka-depth", "--output", "missing/x.png", NULL };
+
+  assert_figure_fails (tmp.path, 2, "heatmap", name);
+  assert_figure_fails (tmp.path, 2, "--colormap", colormap);
+  assert_figure_fails (tmp.path, 2, "rainbow", colormap);
+  assert_figure_fails (tmp.path, 2, "--theme", theme);
+  assert_figure_fails (tmp.path, 2, "figure --list", missing_name);
+  assert_figure_fails (tmp.path, 2, "--output", missing_output);
+  assert_figure_fails (tmp.path, 2, ".pdf, .svg or .png", extension);
+  assert_figure_fails (tmp.path, 2, "no layer 9", layer);
+  assert_figure_fails (tmp.path, 2, "--block", block);
+  assert_figure_fails (tmp.path, 2, "--stack", stack);
+  assert_figure_fails (tmp.path, 2, "--width-mm", width);
+  assert_figure_fails (tmp.path, 2, "--depths", depth);
+  assert_figure_fails (tmp.path, 1, "/proc/kernelscope-figure.pdf", proc);
+  g_assert_false (g_file_test ("/proc/kernelscope-figure.pdf", G_FILE_TEST_EXISTS));
+  assert_figure_fails (tmp.path, 1, "missing/x.png", no_folder);
+}
+
+/* "figure --help" explains the options and gives examples. */
+static void
+test_figure_help (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) main_help = run_cli (tmp.path, "--help", NULL);
+  g_auto(Run) help = run_cli (tmp.path, "figure", "--help", NULL);
+  const char *options[] = { "--output", "--list", "--width-mm", "--height-mm", "--dpi",
+                            "--colormap", "--theme", "--title", "--layers", "--depths",
+                            "--widths", "--block", "--stack", "--data", "Examples" };
+
+  g_assert_cmpint (main_help.status, ==, 0);
+  g_assert_nonnull (strstr (main_help.out, "figure"));
+  g_assert_cmpint (help.status, ==, 0);
+  for (guint o = 0; o < G_N_ELEMENTS (options); o++)
+    if (strstr (help.out, options[o]) == NULL)
+      g_error ("'figure --help' does not mention %s", options[o]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1242,6 +2186,23 @@ main (int    argc,
   g_test_add_func ("/cli/evidence/targets", test_evidence_targets);
   g_test_add_func ("/cli/evidence/bad-input", test_evidence_bad_input);
   g_test_add_func ("/cli/evidence/help", test_evidence_help);
+  g_test_add_func ("/cli/posterior/files", test_posterior_files);
+  g_test_add_func ("/cli/posterior/large-width-is-nngp", test_posterior_large_width_is_nngp);
+  g_test_add_func ("/cli/posterior/summary", test_posterior_summary);
+  g_test_add_func ("/cli/posterior/targets", test_posterior_targets);
+  g_test_add_func ("/cli/posterior/hmc", test_posterior_hmc);
+  g_test_add_func ("/cli/posterior/bad-input", test_posterior_bad_input);
+  g_test_add_func ("/cli/predict/table", test_predict_table);
+  g_test_add_func ("/cli/predict/test-outputs-unused", test_predict_test_outputs_unused);
+  g_test_add_func ("/cli/predict/bad-input", test_predict_bad_input);
+  g_test_add_func ("/cli/posterior-predict/help", test_posterior_predict_help);
+  g_test_add_func ("/cli/figure/list", test_figure_list);
+  g_test_add_func ("/cli/figure/pdf", test_figure_pdf);
+  g_test_add_func ("/cli/figure/svg", test_figure_svg);
+  g_test_add_func ("/cli/figure/png", test_figure_png);
+  g_test_add_func ("/cli/figure/spread", test_figure_spread);
+  g_test_add_func ("/cli/figure/bad-input", test_figure_bad_input);
+  g_test_add_func ("/cli/figure/help", test_figure_help);
 
   return g_test_run ();
 }

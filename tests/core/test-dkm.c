@@ -13,6 +13,7 @@
 #include "ks-lbfgs.h"
 #include "ks-linalg.h"
 #include "ks-nngp.h"
+#include "ks-posterior.h"
 
 /* Random inputs */
 
@@ -81,11 +82,12 @@ parse (const char *spec)
 }
 
 static KsDkmProblem *
-problem_new (const char       *spec,
-             const gsl_matrix *k0,
-             const gsl_matrix *y,
-             double            width_scale,
-             double            tolerance)
+masked_problem_new (const char       *spec,
+                    const gsl_matrix *k0,
+                    const gsl_matrix *y,
+                    double            width_scale,
+                    double            tolerance,
+                    const gboolean   *train_mask)
 {
   g_autoptr(KsStack) stack = parse (spec);
   g_autoptr(GError) error = NULL;
@@ -95,9 +97,20 @@ problem_new (const char       *spec,
   ks_dkm_options_init (&options);
   options.width_scale = width_scale;
   options.gradient_tolerance = tolerance;
+  options.train_mask = train_mask;
   problem = ks_dkm_problem_new (stack, k0, y, &options, &error);
   g_assert_no_error (error);
   return problem;
+}
+
+static KsDkmProblem *
+problem_new (const char       *spec,
+             const gsl_matrix *k0,
+             const gsl_matrix *y,
+             double            width_scale,
+             double            tolerance)
+{
+  return masked_problem_new (spec, k0, y, width_scale, tolerance, NULL);
 }
 
 static KsDkmSolution *
@@ -387,9 +400,10 @@ objective_at (const KsDkmProblem *problem,
  * and the rounding error (eps |L| / h) are both below 1e-8 relative to the gradient here,
  * so 1e-6 relative (Frobenius) catches any wrong term. */
 static void
-check_gradient (const char *spec,
-                double      width_scale,
-                guint64     seed)
+check_gradient_with_mask (const char     *spec,
+                          double          width_scale,
+                          guint64         seed,
+                          const gboolean *train_mask)
 {
   GRand *rand = g_rand_new_with_seed (seed);
   const gsize size = 6;
@@ -398,7 +412,8 @@ check_gradient (const char *spec,
   const KsLayer *readout = ks_stack_get_readout (stack);
   g_autoptr(gsl_matrix) k0 = random_kernel (rand, size, 2 * size);
   g_autoptr(gsl_matrix) y = gaussian_matrix (rand, size, readout ? readout->width : 3);
-  g_autoptr(KsDkmProblem) problem = problem_new (spec, k0, y, width_scale, 1e-6);
+  g_autoptr(KsDkmProblem) problem = masked_problem_new (spec, k0, y, width_scale, 1e-6,
+                                                        train_mask);
   guint n = ks_dkm_problem_get_n_variables (problem);
   g_autofree gsl_matrix **g = g_new0 (gsl_matrix *, n);
   g_autofree gsl_matrix **gradient = g_new0 (gsl_matrix *, n);
@@ -451,6 +466,14 @@ check_gradient (const char *spec,
       gsl_matrix_free (gradient[k]);
     }
   g_rand_free (rand);
+}
+
+static void
+check_gradient (const char *spec,
+                double      width_scale,
+                guint64     seed)
+{
+  check_gradient_with_mask (spec, width_scale, seed, NULL);
 }
 
 static void
@@ -1080,6 +1103,225 @@ test_singular_input_jitter (void)
   g_rand_free (rand);
 }
 
+/* Training points only (MATHS section 6) */
+
+/* Points 2 and 5 of six held out: the masked output term's gradient, embedded into the
+ * P x P gradient with zeros outside the training block, must still match central
+ * differences (same step and 1e-6 tolerance as the unmasked checks, for the same reasons);
+ * stacks with and without readout noise, linear and ReLU. */
+static void
+test_train_mask_gradient (void)
+{
+  static const gboolean mask[6] = { TRUE, FALSE, TRUE, TRUE, FALSE, TRUE };
+
+  check_gradient_with_mask ("dense:3,dense:5:wv=1.5,readout:4:noise=0.1", 1.0, 61, mask);
+  check_gradient_with_mask ("dense:4:wv=2:bv=0.1,relu,dense:inf:wv=2,relu,dense:6:wv=2,relu,"
+                            "readout:3:noise=0.05", 1.0, 62, mask);
+  check_gradient_with_mask ("dense:4,identity,dense:inf:bv=0.3,identity,dense:2", 0.7, 63,
+                            mask);
+}
+
+/* The masked objective splits into two problems the library solves without a mask: the
+ * KL term over all P points (the same stack without outputs) plus the output term of the
+ * training block alone (a stack without variables, dense:inf with sw2 = 1 and sb2 = 0,
+ * whose input kernel is G_tt, so that K_out = G_tt + s2 I, on the training rows of Y).
+ * Agreement to 1e-12 relative is rounding. */
+static void
+test_train_mask_objective (void)
+{
+  static const gboolean mask[7] = { TRUE, TRUE, FALSE, TRUE, FALSE, FALSE, TRUE };
+  static const guint train[4] = { 0, 1, 3, 6 };
+  const char *spec = "dense:5:wv=1.5:bv=0.2,readout:3:noise=0.3";
+  GRand *rand = g_rand_new_with_seed (64);
+  const gsize size = 7;
+  g_autoptr(gsl_matrix) k0 = random_kernel (rand, size, 10);
+  g_autoptr(gsl_matrix) y = gaussian_matrix (rand, size, 3);
+  g_autoptr(gsl_matrix) g = random_kernel (rand, size, 12);
+  g_autoptr(gsl_matrix) g_train = gsl_matrix_alloc (4, 4);
+  g_autoptr(gsl_matrix) y_train = gsl_matrix_alloc (4, 3);
+  g_autoptr(KsDkmProblem) masked = masked_problem_new (spec, k0, y, 2.0, 1e-6, mask);
+  g_autoptr(KsDkmProblem) prior_only = problem_new (spec, k0, NULL, 2.0, 1e-6);
+  g_autoptr(KsDkmProblem) output_only = NULL;
+  gsl_matrix *variables[1] = { g };
+  double value, kl_part, output_part;
+
+  for (guint a = 0; a < 4; a++)
+    {
+      for (guint b = 0; b < 4; b++)
+        gsl_matrix_set (g_train, a, b, gsl_matrix_get (g, train[a], train[b]));
+      for (guint c = 0; c < 3; c++)
+        gsl_matrix_set (y_train, a, c, gsl_matrix_get (y, train[a], c));
+    }
+  output_only = problem_new ("dense:inf,readout:3:noise=0.3", g_train, y_train, 1.0, 1e-6);
+  g_assert_cmpuint (ks_dkm_problem_get_n_variables (output_only), ==, 0);
+
+  g_assert_true (ks_dkm_problem_evaluate (masked, (const gsl_matrix * const *) variables,
+                                          &value, NULL, NULL, NULL));
+  g_assert_true (ks_dkm_problem_evaluate (prior_only, (const gsl_matrix * const *) variables,
+                                          &kl_part, NULL, NULL, NULL));
+  g_assert_true (ks_dkm_problem_evaluate (output_only, NULL, &output_part, NULL, NULL, NULL));
+  g_assert_cmpfloat (fabs (value - (kl_part + output_part)), <=,
+                     1e-12 * (fabs (kl_part) + fabs (output_part)));
+  g_rand_free (rand);
+}
+
+static KsDkmSolution *
+solve_masked (const char       *spec,
+              const gsl_matrix *k0,
+              const gsl_matrix *y,
+              const gboolean   *mask)
+{
+  g_autoptr(KsDkmProblem) problem = masked_problem_new (spec, k0, y, 1.0, 1e-8, mask);
+
+  return solve (problem, NULL);
+}
+
+static gboolean
+same_bits (const gsl_matrix *a,
+           const gsl_matrix *b)
+{
+  return a->size1 == b->size1 && a->size2 == b->size2 && a->tda == a->size2
+         && b->tda == b->size2
+         && memcmp (a->data, b->data, a->size1 * a->size2 * sizeof (double)) == 0;
+}
+
+static void
+assert_same_solution (const KsDkmSolution *a,
+                      const KsDkmSolution *b)
+{
+  g_assert_cmpuint (ks_dkm_solution_get_n_iterations (a), ==,
+                    ks_dkm_solution_get_n_iterations (b));
+  g_assert_cmpfloat (ks_dkm_solution_get_objective (a), ==, ks_dkm_solution_get_objective (b));
+  for (guint l = 0; l < ks_dkm_solution_get_n_layers (a); l++)
+    g_assert_true (same_bits (ks_dkm_solution_get_kernel (a, l),
+                              ks_dkm_solution_get_kernel (b, l)));
+}
+
+#define MASK_STACK "dense:inf:wv=2,relu,dense:4:wv=2,relu,dense:inf:wv=2,relu,readout:3:noise=0.1"
+
+/* A mask that keeps every point is no mask: the same solution, bit for bit. */
+static void
+test_train_mask_all_true (void)
+{
+  GRand *rand = g_rand_new_with_seed (65);
+  const gsize size = 12;
+  g_autoptr(gsl_matrix) k0 = random_kernel (rand, size, 5);
+  g_autoptr(gsl_matrix) y = one_hot (size, 3);
+  gboolean mask[12];
+  g_autoptr(KsDkmSolution) unmasked = NULL;
+  g_autoptr(KsDkmSolution) masked = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    mask[i] = TRUE;
+  unmasked = solve_masked (MASK_STACK, k0, y, NULL);
+  masked = solve_masked (MASK_STACK, k0, y, mask);
+  g_assert_true (ks_dkm_solution_get_converged (unmasked));
+  assert_same_solution (unmasked, masked);
+  g_rand_free (rand);
+}
+
+/* The outputs of held-out points are never read: changing them (even to NaN) leaves the
+ * solution identical bit for bit. The mask does matter: the solution differs from the
+ * unmasked one by more than 1e-3 relative at the bottleneck (here by about 0.3). */
+static void
+test_train_mask_ignores_test_outputs (void)
+{
+  static const gboolean mask[12] = { TRUE, FALSE, TRUE, TRUE, TRUE, FALSE,
+                                     TRUE, TRUE, FALSE, TRUE, TRUE, FALSE };
+  GRand *rand = g_rand_new_with_seed (66);
+  const gsize size = 12;
+  g_autoptr(gsl_matrix) k0 = random_kernel (rand, size, 5);
+  g_autoptr(gsl_matrix) y = one_hot (size, 3);
+  g_autoptr(gsl_matrix) changed = copy_matrix (y);
+  g_autoptr(KsDkmSolution) masked = NULL;
+  g_autoptr(KsDkmSolution) masked_changed = NULL;
+  g_autoptr(KsDkmSolution) unmasked = NULL;
+  double difference;
+
+  for (gsize i = 0; i < size; i++)
+    for (gsize j = 0; !mask[i] && j < 3; j++)
+      gsl_matrix_set (changed, i, j, i == 5 ? NAN : 7.0 * (double) (j + 1) - (double) i);
+  masked = solve_masked (MASK_STACK, k0, y, mask);
+  masked_changed = solve_masked (MASK_STACK, k0, changed, mask);
+  unmasked = solve_masked (MASK_STACK, k0, y, NULL);
+  g_assert_true (ks_dkm_solution_get_converged (masked));
+  assert_same_solution (masked, masked_changed);
+
+  difference = ks_matrix_relative_difference (ks_dkm_solution_get_kernel (masked, 2),
+                                              ks_dkm_solution_get_kernel (unmasked, 2));
+  g_test_message ("masking 4 of 12 points changed the bottleneck by %.3f (relative)",
+                  difference);
+  g_assert_cmpfloat (difference, >, 1e-3);
+  g_rand_free (rand);
+}
+
+/* A mask that holds out every point leaves nothing to learn from: an error, not the NNGP. */
+static void
+test_train_mask_empty (void)
+{
+  g_autoptr(KsStack) stack = parse (MASK_STACK);
+  GRand *rand = g_rand_new_with_seed (67);
+  g_autoptr(gsl_matrix) k0 = random_kernel (rand, 4, 5);
+  g_autoptr(gsl_matrix) y = one_hot (4, 3);
+  static const gboolean mask[4] = { FALSE, FALSE, FALSE, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsDkmProblem) problem = NULL;
+  KsDkmOptions options;
+
+  ks_dkm_options_init (&options);
+  options.train_mask = mask;
+  problem = ks_dkm_problem_new (stack, k0, y, &options, &error);
+  g_assert_null (problem);
+  g_assert_error (error, KS_ERROR, KS_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no training point"));
+  g_rand_free (rand);
+}
+
+/* ks_posterior_compute passes the mask on to the deep kernel machine (the same kernels,
+ * bit for bit, as solving the masked problem directly with the default tolerance), and HMC,
+ * whose likelihood spans every point, refuses a mask that holds points out. */
+static void
+test_train_mask_posterior (void)
+{
+  static const gboolean mask[8] = { TRUE, TRUE, FALSE, TRUE, TRUE, FALSE, TRUE, TRUE };
+  GRand *rand = g_rand_new_with_seed (68);
+  const gsize size = 8;
+  g_autoptr(gsl_matrix) inputs = gaussian_matrix (rand, size, 5);
+  g_autoptr(gsl_matrix) k0 = gsl_matrix_alloc (size, size);
+  g_autoptr(gsl_matrix) y = one_hot (size, 3);
+  g_autoptr(KsStack) stack = parse (MASK_STACK);
+  g_autoptr(KsStack) finite = parse ("dense:4,relu,readout:3:noise=0.1");
+  g_autoptr(KsPosterior) posterior = NULL;
+  g_autoptr(KsPosterior) sampled = NULL;
+  g_autoptr(KsDkmProblem) problem = NULL;
+  g_autoptr(KsDkmSolution) direct = NULL;
+  g_autoptr(GError) error = NULL;
+  KsPosteriorOptions options;
+
+  ks_gram (inputs, 1.0 / 5.0, k0);
+  ks_posterior_options_init (&options);
+  options.train_mask = mask;
+  options.n_threads = 1;
+  posterior = ks_posterior_compute (stack, inputs, k0, y, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  problem = masked_problem_new (MASK_STACK, k0, y, 1.0, 1e-6, mask);
+  direct = solve (problem, NULL);
+  g_assert_cmpuint (ks_posterior_get_n_layers (posterior), ==,
+                    ks_dkm_solution_get_n_layers (direct));
+  for (guint l = 0; l < ks_posterior_get_n_layers (posterior); l++)
+    g_assert_true (same_bits (ks_posterior_get_kernel (posterior, l),
+                              ks_dkm_solution_get_kernel (direct, l)));
+
+  options.method = KS_POSTERIOR_HMC;
+  options.n_warmup = 2;
+  options.n_draws = 2;
+  sampled = ks_posterior_compute (finite, inputs, k0, y, &options, NULL, NULL, NULL, &error);
+  g_assert_null (sampled);
+  g_assert_error (error, KS_ERROR, KS_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "2 of the 8 points"));
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1115,5 +1357,11 @@ main (int    argc,
   g_test_add_func ("/dkm/errors/not-positive-definite", test_evaluate_not_positive_definite);
   g_test_add_func ("/dkm/errors/warm-start-shape", test_warm_start_shape);
   g_test_add_func ("/dkm/errors/singular-input-jitter", test_singular_input_jitter);
+  g_test_add_func ("/dkm/train-mask/gradient", test_train_mask_gradient);
+  g_test_add_func ("/dkm/train-mask/objective", test_train_mask_objective);
+  g_test_add_func ("/dkm/train-mask/all-true", test_train_mask_all_true);
+  g_test_add_func ("/dkm/train-mask/ignores-test-outputs", test_train_mask_ignores_test_outputs);
+  g_test_add_func ("/dkm/train-mask/empty", test_train_mask_empty);
+  g_test_add_func ("/dkm/train-mask/posterior", test_train_mask_posterior);
   return g_test_run ();
 }
