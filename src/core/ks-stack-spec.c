@@ -21,19 +21,21 @@
 char *
 ks_format_double (double value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char best[G_ASCII_DTOSTR_BUF_SIZE] = "";
 
-  /* The shortest %g precision that reads back to the same double. */
+  /* The shortest text among the %g precisions that read back to the same double: 10 is
+   * "10" (not "1e+01"), 1e-05 stays "1e-05". */
   for (int digits = 1; digits <= 17; digits++)
     {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
       char format[8];
 
       g_snprintf (format, sizeof format, "%%.%dg", digits);
       g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
+      if (g_ascii_strtod (buf, NULL) == value && (best[0] == '\0' || strlen (buf) < strlen (best)))
+        g_strlcpy (best, buf, sizeof best);
     }
-  return g_strdup (buf);
+  return g_strdup (best);
 }
 
 typedef struct

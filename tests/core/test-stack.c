@@ -94,9 +94,15 @@ test_format_double_shortest (void)
   g_autofree char *a = ks_format_double (0.1);
   g_autofree char *b = ks_format_double (2.0);
   g_autofree char *c = ks_format_double (1.0 / 3.0);
+  g_autofree char *d = ks_format_double (10.0);
+  g_autofree char *e = ks_format_double (1e-5);
+  g_autofree char *f = ks_format_double (1500.0);
 
   g_assert_cmpstr (a, ==, "0.1");
   g_assert_cmpstr (b, ==, "2");
+  g_assert_cmpstr (d, ==, "10");
+  g_assert_cmpstr (e, ==, "1e-05");
+  g_assert_cmpstr (f, ==, "1500");
   g_assert_cmpfloat (g_ascii_strtod (c, NULL), ==, 1.0 / 3.0);
   g_assert_cmpuint (strlen (c), ==, 18); /* 0. plus 16 digits: the shortest exact form */
 }
