@@ -10,6 +10,7 @@
 
 #include "ks-dataset.h"
 #include "ks-error.h"
+#include "ks-json.h"
 
 static char *
 data_source_for_file (const char *data_source,
@@ -30,7 +31,6 @@ ks_experiment_file_serialize (const KsDocumentState *state,
                               GFile                 *folder)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *spec = ks_stack_to_string (state->stack);
   g_autofree char *data = data_source_for_file (state->data_source, folder);
@@ -67,9 +67,7 @@ ks_experiment_file_serialize (const KsDocumentState *state,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
+  return ks_json_to_string (root, TRUE);
 }
 
 /* Reading one member at a time, each error naming the member. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ks-csv-writer.h"
+#include "ks-json.h"
 
 typedef struct
 {
@@ -92,11 +93,8 @@ static char *
 format_summary (KsResult *result)
 {
   g_autoptr(JsonNode) summary = ks_result_to_summary_json (result);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
 
-  json_generator_set_root (generator, summary);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
+  return ks_json_to_string (summary, TRUE);
 }
 
 static gboolean

@@ -221,3 +221,92 @@ ks_cli_check_no_arguments (int     argc,
                "unexpected argument '%s'", argv[1]);
   return FALSE;
 }
+
+GArray *
+ks_cli_parse_widths (const char  *option,
+                     const char  *text,
+                     GError     **error)
+{
+  g_auto(GStrv) tokens = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *token = g_strstrip (tokens[i]);
+      guint64 width;
+
+      if (g_strcmp0 (token, "inf") == 0)
+        width = KS_WIDTH_INFINITE;
+      else if (!g_ascii_string_to_unsigned (token, 10, 1, KS_WIDTH_MAX, &width, NULL))
+        {
+          g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+                       "%s: expected widths from 1 to %u or inf, separated by commas, "
+                       "got '%s' in '%s'", option, KS_WIDTH_MAX, token, text);
+          return NULL;
+        }
+      g_array_append_val (widths, width);
+    }
+  if (widths->len == 0)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+                   "%s: expected widths separated by commas, e.g. 1,2,4,inf, got '%s'",
+                   option, text);
+      return NULL;
+    }
+  return g_steal_pointer (&widths);
+}
+
+GArray *
+ks_cli_parse_width_scales (const char  *option,
+                           const char  *text,
+                           GStrv       *texts,
+                           GError     **error)
+{
+  g_auto(GStrv) tokens = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) scales = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      double scale = 0.0;
+
+      if (!ks_cli_parse_positive_double (option, g_strstrip (tokens[i]), &scale, NULL))
+        {
+          g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+                       "%s: expected positive numbers separated by commas, got '%s' in "
+                       "'%s'", option, tokens[i], text);
+          return NULL;
+        }
+      g_array_append_val (scales, scale);
+    }
+  if (scales->len == 0)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+                   "%s: expected positive numbers separated by commas, e.g. 0.1,1,10, got "
+                   "'%s'", option, text);
+      return NULL;
+    }
+  if (texts != NULL)
+    *texts = g_steal_pointer (&tokens);
+  return g_steal_pointer (&scales);
+}
+
+gboolean
+ks_cli_parse_fraction (const char  *option,
+                       const char  *text,
+                       double      *value,
+                       GError     **error)
+{
+  double parsed = 0.0;
+
+  if (text == NULL)
+    return TRUE;
+  if (!ks_cli_parse_positive_double (option, text, &parsed, NULL) || parsed >= 1.0)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+                   "%s: expected a fraction strictly between 0 and 1, got '%s'", option,
+                   text);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}

@@ -60,6 +60,22 @@ gboolean     ks_cli_parse_cka_kind        (const char *option,
                                            const char *text,
                                            KsCkaKind  *value,
                                            GError    **error);
+/* "1,2,4,inf": widths from 1 to KS_WIDTH_MAX, or inf (KS_WIDTH_INFINITE), for the
+ * option named (e.g. --widths). Returns an array of guint. */
+GArray      *ks_cli_parse_widths          (const char *option,
+                                           const char *text,
+                                           GError    **error);
+/* "0.1,1,10": positive numbers; *texts (may be NULL) gets them as given, for tables. Returns
+ * an array of double. */
+GArray      *ks_cli_parse_width_scales    (const char *option,
+                                           const char *text,
+                                           GStrv      *texts,
+                                           GError    **error);
+/* A fraction strictly between 0 and 1 (--test-fraction). */
+gboolean     ks_cli_parse_fraction        (const char *option,
+                                           const char *text,
+                                           double     *value,
+                                           GError    **error);
 
 /* The network of --stack, which every command that has it requires. */
 KsStack     *ks_cli_parse_stack           (const char *text,

@@ -131,40 +131,6 @@ evidence_option_context (EvidenceCommand *self)
   return context;
 }
 
-/* "1,2,4,inf": positive widths up to KS_WIDTH_MAX, or inf. */
-static GArray *
-parse_widths (const char  *text,
-              GError     **error)
-{
-  g_auto(GStrv) tokens = g_strsplit (text, ",", -1);
-  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; tokens[i] != NULL; i++)
-    {
-      const char *token = g_strstrip (tokens[i]);
-      guint64 width;
-
-      if (g_strcmp0 (token, "inf") == 0)
-        width = KS_WIDTH_INFINITE;
-      else if (!g_ascii_string_to_unsigned (token, 10, 1, KS_WIDTH_MAX, &width, NULL))
-        {
-          g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
-                       "--widths: expected widths from 1 to %u or inf, separated by commas, "
-                       "got '%s' in '%s'", KS_WIDTH_MAX, token, text);
-          return NULL;
-        }
-      g_array_append_val (widths, width);
-    }
-  if (widths->len == 0)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
-                   "--widths: expected widths separated by commas, e.g. 1,2,4,inf, got '%s'",
-                   text);
-      return NULL;
-    }
-  return g_steal_pointer (&widths);
-}
-
 static gboolean
 parse_estimator (const char          *text,
                  KsEvidenceEstimator *estimator,
@@ -202,8 +168,8 @@ evidence_command_finish (EvidenceCommand *self,
                    "--out: expected a file name, got ''");
       return FALSE;
     }
-  self->widths = parse_widths (self->widths_text != NULL ? self->widths_text : DEFAULT_WIDTHS,
-                               error);
+  self->widths = ks_cli_parse_widths ("--widths", self->widths_text != NULL
+                                      ? self->widths_text : DEFAULT_WIDTHS, error);
   if (self->widths == NULL)
     return FALSE;
   self->stack = ks_cli_parse_stack (self->stack_text, error);

@@ -15,11 +15,16 @@
 #include "ks-error.h"
 #include "ks-experiment.h"
 #include "ks-export.h"
+#include "ks-cli-output-options.h"
+#include "ks-evidence.h"
 #include "ks-figure-cka-depth.h"
 #include "ks-figure-cka-matrix.h"
+#include "ks-figure-evidence.h"
 #include "ks-figure-kernels.h"
+#include "ks-figure-predict.h"
 #include "ks-figure-spread.h"
 #include "ks-linalg.h"
+#include "ks-predict-sweep.h"
 #include "ks-spread-sweep.h"
 
 #define DEFAULT_STACK "dense:inf:wv=2,relu,dense:16:wv=2,relu,dense:inf:wv=2,relu"
@@ -30,6 +35,11 @@
 #define SPREAD_DEPTHS "1,2,4,8"
 #define SPREAD_WIDTHS "2,4,8,16,32,64,128,256,512,1024"
 #define SPREAD_BLOCK "dense:N"
+#define EVIDENCE_STACK "dense:1,relu,dense:1"
+#define EVIDENCE_N_POINTS 50
+#define EVIDENCE_WIDTHS "1,2,4,8,16,64,256,inf"
+#define PREDICT_WIDTH_SCALES "0.1,0.3,1,3,10"
+#define PREDICT_TEST_FRACTION 0.2
 /* Sizes beyond these are surely typing mistakes (a PDF page may be 5 m a side). */
 #define MAX_SIZE_MM 5000.0
 #define MAX_DPI 2400.0
@@ -39,23 +49,36 @@
   "(from the extension of --output). Text stays text in PDF and SVG; the file appears\n" \
   "complete or not at all. NAME is one of (see --list):\n" \
   "  kernels      every layer's kernel: infinite width, one finite-width network, the\n" \
-  "               mean of S networks (and the posterior with --posterior)\n" \
+  "               mean of S networks and, when the data has outputs, the posterior\n" \
   "  cka-matrix   CKA between every pair of layers\n" \
-  "  cka-depth    CKA of each layer to the input and to the output kernel against depth\n" \
-  "  spread       prior variance of the top-layer kernel against width, several depths"
+  "  cka-depth    CKA of each layer to the input and to the output kernel against depth:\n" \
+  "               infinite network, a finite network from the prior, the posterior\n" \
+  "  spread       prior variance of the top-layer kernel against width, several depths\n" \
+  "  evidence     log evidence log P(Y) against width, infinite width as reference\n" \
+  "  predict      test accuracy (or RMSE) of the deep kernel machine against width scale,\n" \
+  "               the NNGP as reference"
 
 #define FIGURE_DESCRIPTION \
   KS_CLI_STACK_HELP \
-  "--stack defaults to the bottleneck network " DEFAULT_STACK ".\n" \
+  "--stack defaults to the bottleneck network " DEFAULT_STACK ",\n" \
+  "for evidence to " EVIDENCE_STACK " (whose widths --widths replaces).\n" \
   "\n" \
   KS_CLI_DATA_HELP \
   "\n" \
+  KS_CLI_OUTPUT_HELP \
+  "\n" \
+  "kernels, cka-matrix, cka-depth: when the data has outputs (class labels or --targets)\n" \
+  "the posterior given them is computed by the deep kernel machine (width scale 1) and\n" \
+  "drawn; --no-posterior leaves it out.\n" \
+  "\n" \
   "kernels: one column per layer, every layer when there are at most 12, else every k-th\n" \
   "layer counted back from the last (the fewest that keeps 12 columns); --layers 1,4,8\n" \
-  "or --layers all chooses. Every panel of a row shares one colour range, and one colour\n" \
-  "bar serves all rows when their ranges agree (each covers 70% of their union). When a\n" \
-  "few extreme entries stretch a row's range 1.5-fold beyond its central 99%, the colours\n" \
-  "span that central 99% and saturate beyond (the footnote gives the full range).\n" \
+  "or --layers all chooses. With --ranges row (the default) every panel of a row shares\n" \
+  "one colour range, and one colour bar serves all rows when their ranges agree (each\n" \
+  "covers 70% of their union); with --ranges panel each panel has its own range, written\n" \
+  "above it, and the colour bar shows positions within a range. When a few extreme\n" \
+  "entries stretch a range 1.5-fold beyond its central 99%, the colours span that\n" \
+  "central 99% and saturate beyond (the footnote gives the full range).\n" \
   "\n" \
   "spread: for each depth L of --depths and width N of --widths, the block of --block\n" \
   "(default " SPREAD_BLOCK ", N standing for the width) is stacked L times, and the\n" \
@@ -65,8 +88,20 @@
   "Carlo over --samples networks (default 400) with jackknife standard errors. --points\n" \
   "defaults to 16 here; --stack does not apply.\n" \
   "\n" \
-  "Size: --width-mm defaults to 180 (120 for spread); --height-mm to the height that\n" \
-  "fits the figure without empty bands. PNG files have --dpi pixels per inch (300).\n" \
+  "evidence: log P(Y) of the stack with every dense layer set to each width of --widths\n" \
+  "(default " EVIDENCE_WIDTHS "), as 'kernelscope-cli evidence' computes it:\n" \
+  "exact at inf, else by --estimator (auto, mc or ais) with --runs, --temperatures or\n" \
+  "--samples. --points defaults to 50 here.\n" \
+  "\n" \
+  "predict: the points are split into training and test points (--test-fraction,\n" \
+  "default 0.2, by --seed) and layer --layer's kernel (default: the last before the\n" \
+  "readout) predicts the test outputs, as 'kernelscope-cli predict' computes it: the\n" \
+  "NNGP, and the deep kernel machine at each width scale of --width-scales (default\n" \
+  PREDICT_WIDTH_SCALES ").\n" \
+  "\n" \
+  "Size: --width-mm defaults to 180 (120 for spread, evidence and predict); --height-mm\n" \
+  "to the height that fits the figure without empty bands. PNG files have --dpi pixels\n" \
+  "per inch (300).\n" \
   "\n" \
   "Exit status: 0 done, 1 the file could not be written, 2 bad options or data,\n" \
   "130 interrupted.\n" \
@@ -75,9 +110,12 @@
   "  kernelscope-cli figure --list\n" \
   "  kernelscope-cli figure kernels --data digits --points 200 --output kernels.pdf\n" \
   "  kernelscope-cli figure kernels --stack dense:64,relu,dense:64,relu,dense:64,relu \\\n" \
-  "      --layers 2,4,6 --colormap magma --output deep.png --dpi 200\n" \
-  "  kernelscope-cli figure cka-depth --posterior --output cka-depth.svg --theme screen\n" \
-  "  kernelscope-cli figure spread --depths 1,2,4,8 --widths 2,8,32,128,512 --output spread.pdf\n"
+  "      --layers 2,4,6 --colormap magma --ranges panel --output deep.png --dpi 200\n" \
+  "  kernelscope-cli figure cka-depth --output cka-depth.svg --theme screen\n" \
+  "  kernelscope-cli figure spread --depths 1,2,4,8 --widths 2,8,32,128,512 --output spread.pdf\n" \
+  "  kernelscope-cli figure evidence --stack dense:1,relu,dense:1 --data iris --points 30 \\\n" \
+  "      --widths 1,2,4,8,32,inf --output evidence.pdf\n" \
+  "  kernelscope-cli figure predict --width-scales 0.03,0.1,0.3,1,3,10 --output predict.png\n"
 
 typedef struct
 {
@@ -98,7 +136,16 @@ typedef struct
   char *colormap_text;
   char *theme_text;
   char *title;
+  char *ranges_text;
+  char *estimator_text;
+  char *runs_text;
+  char *temperatures_text;
+  char *width_scales_text;
+  char *test_fraction_text;
+  char *layer_text;
+  KsCliOutputOptions outputs;
   gboolean posterior;
+  gboolean no_posterior;
   gboolean list;
   gboolean quiet;
 
@@ -118,6 +165,11 @@ typedef struct
   double dpi;
   KsColormap colormap;
   KsPlotThemeKind theme_kind;
+  KsFigureRanges ranges;
+  KsEvidenceOptions evidence;
+  GArray *width_scales;
+  double test_fraction;
+  guint layer;          /* predict: counted from 1; 0: the last before the readout */
 
   /* The exit status of a failure that does not decide its own (see ks_cli_exit_for_error). */
   KsCliExit failure;
@@ -143,11 +195,20 @@ figure_command_clear (FigureCommand *self)
   g_clear_pointer (&self->colormap_text, g_free);
   g_clear_pointer (&self->theme_text, g_free);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->ranges_text, g_free);
+  g_clear_pointer (&self->estimator_text, g_free);
+  g_clear_pointer (&self->runs_text, g_free);
+  g_clear_pointer (&self->temperatures_text, g_free);
+  g_clear_pointer (&self->width_scales_text, g_free);
+  g_clear_pointer (&self->test_fraction_text, g_free);
+  g_clear_pointer (&self->layer_text, g_free);
+  ks_cli_output_options_clear (&self->outputs);
   g_clear_pointer (&self->stack, ks_stack_unref);
   g_clear_pointer (&self->block, ks_stack_unref);
   g_clear_pointer (&self->layers, g_free);
   g_clear_pointer (&self->depths, g_array_unref);
   g_clear_pointer (&self->widths, g_array_unref);
+  g_clear_pointer (&self->width_scales, g_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FigureCommand, figure_command_clear)
@@ -164,9 +225,15 @@ figure_option_context (FigureCommand *self)
     { "stack", 's', 0, G_OPTION_ARG_STRING, &self->stack_text,
       "The network (default: the bottleneck network below)", "SPEC" },
     { "samples", 0, 0, G_OPTION_ARG_STRING, &self->samples_text,
-      "Finite-width networks to draw (default: 16; spread: 400 per depth and width)", "S" },
+      "Finite-width networks to draw (default: 16; spread: 400 per depth and width; "
+      "evidence: prior networks per width for mc, 2000)", "S" },
     { "posterior", 0, 0, G_OPTION_ARG_NONE, &self->posterior,
-      "Also condition on the outputs (deep kernel machine) and draw the posterior", NULL },
+      "Condition on the outputs and draw the posterior (the default when the data has "
+      "outputs; then an error when it has none)", NULL },
+    { "no-posterior", 0, 0, G_OPTION_ARG_NONE, &self->no_posterior,
+      "kernels, cka-matrix, cka-depth: leave the posterior out", NULL },
+    { "ranges", 0, 0, G_OPTION_ARG_STRING, &self->ranges_text,
+      "kernels: one colour range per row, or per panel (default: row)", "row|panel" },
     { "threads", 't', 0, G_OPTION_ARG_STRING, &self->threads_text,
       "Worker threads, 0 for one per core (default: 0); results do not depend on it", "T" },
     { "cka", 0, 0, G_OPTION_ARG_STRING, &self->cka_text,
@@ -178,12 +245,28 @@ figure_option_context (FigureCommand *self)
     { "depths", 0, 0, G_OPTION_ARG_STRING, &self->depths_text,
       "spread: the depths, in blocks (default: " SPREAD_DEPTHS ")", "LIST" },
     { "widths", 0, 0, G_OPTION_ARG_STRING, &self->widths_text,
-      "spread: the widths (default: 2,4,...,1024)", "LIST" },
+      "spread: the widths (default: 2,4,...,1024); evidence: the widths, inf for infinite "
+      "(default: " EVIDENCE_WIDTHS ")", "LIST" },
+    { "estimator", 0, 0, G_OPTION_ARG_STRING, &self->estimator_text,
+      "evidence: estimator of finite widths, auto, mc or ais (default: auto)", "NAME" },
+    { "runs", 0, 0, G_OPTION_ARG_STRING, &self->runs_text,
+      "evidence: independent annealing runs per width for ais (default: 16)", "R" },
+    { "temperatures", 0, 0, G_OPTION_ARG_STRING, &self->temperatures_text,
+      "evidence: temperatures of each ais run (default: 400)", "T" },
+    { "width-scales", 0, 0, G_OPTION_ARG_STRING, &self->width_scales_text,
+      "predict: width scales of the deep kernel machine (default: " PREDICT_WIDTH_SCALES ")",
+      "S,S,..." },
+    { "test-fraction", 0, 0, G_OPTION_ARG_STRING, &self->test_fraction_text,
+      "predict: fraction of the points held out for testing (default: 0.2)", "F" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &self->layer_text,
+      "predict: the layer whose kernel predicts, counted from 1 (default: the last before "
+      "the readout)", "L" },
     { "block", 0, 0, G_OPTION_ARG_STRING, &self->block_text,
       "spread: the block stacked depth times, N its width (default: " SPREAD_BLOCK ")",
       "SPEC" },
     { "width-mm", 0, 0, G_OPTION_ARG_STRING, &self->width_text,
-      "Width of the figure in millimetres (default: 180; spread: 120)", "W" },
+      "Width of the figure in millimetres (default: 180; spread, evidence, predict: 120)",
+      "W" },
     { "height-mm", 0, 0, G_OPTION_ARG_STRING, &self->height_text,
       "Height in millimetres (default: what the figure needs at that width)", "H" },
     { "dpi", 0, 0, G_OPTION_ARG_STRING, &self->dpi_text,
@@ -203,6 +286,7 @@ figure_option_context (FigureCommand *self)
   g_option_context_set_summary (context, FIGURE_SUMMARY);
   g_option_context_set_description (context, FIGURE_DESCRIPTION);
   g_option_context_add_main_entries (context, entries, NULL);
+  ks_cli_output_options_add_entries (&self->outputs, context);
   ks_cli_data_options_add_entries (&self->data, context);
   return context;
 }
@@ -319,29 +403,66 @@ parse_look (FigureCommand  *self,
          && parse_size_mm ("--height-mm", self->height_text, &self->height_pt, error);
 }
 
-/* Options of the other kind of figure are mistakes worth saying so. */
+#define KIND(k) (1u << (k))
+#define EXPERIMENT_KINDS (KIND (KS_FIGURE_KERNELS) | KIND (KS_FIGURE_CKA_MATRIX) | \
+                          KIND (KS_FIGURE_CKA_DEPTH))
+
+/* Options of another kind of figure are mistakes worth saying so. */
 static gboolean
-refuse_option (const char  *given,
-               const char  *option,
-               GError     **error)
+refuse_foreign_options (FigureCommand  *self,
+                        GError        **error)
 {
-  if (given == NULL)
-    return TRUE;
-  g_set_error (error, KS_ERROR, KS_ERROR_INVALID, "%s does not apply to this figure "
-               "(see 'kernelscope-cli figure --help')", option);
-  return FALSE;
+  const struct
+  {
+    gboolean    given;
+    const char *option;
+    guint       kinds;
+  } options[] = {
+    { self->stack_text != NULL, "--stack", ~KIND (KS_FIGURE_SPREAD) },
+    { self->layers_text != NULL, "--layers",
+      KIND (KS_FIGURE_KERNELS) | KIND (KS_FIGURE_CKA_MATRIX) },
+    { self->cka_text != NULL, "--cka", EXPERIMENT_KINDS },
+    { self->tau_text != NULL, "--tau", EXPERIMENT_KINDS },
+    { self->posterior, "--posterior", EXPERIMENT_KINDS },
+    { self->no_posterior, "--no-posterior", EXPERIMENT_KINDS },
+    { self->ranges_text != NULL, "--ranges", KIND (KS_FIGURE_KERNELS) },
+    { self->samples_text != NULL, "--samples", ~KIND (KS_FIGURE_PREDICT) },
+    { self->depths_text != NULL, "--depths", KIND (KS_FIGURE_SPREAD) },
+    { self->block_text != NULL, "--block", KIND (KS_FIGURE_SPREAD) },
+    { self->widths_text != NULL, "--widths",
+      KIND (KS_FIGURE_SPREAD) | KIND (KS_FIGURE_EVIDENCE) },
+    { self->estimator_text != NULL, "--estimator", KIND (KS_FIGURE_EVIDENCE) },
+    { self->runs_text != NULL, "--runs", KIND (KS_FIGURE_EVIDENCE) },
+    { self->temperatures_text != NULL, "--temperatures", KIND (KS_FIGURE_EVIDENCE) },
+    { self->width_scales_text != NULL, "--width-scales", KIND (KS_FIGURE_PREDICT) },
+    { self->test_fraction_text != NULL, "--test-fraction", KIND (KS_FIGURE_PREDICT) },
+    { self->layer_text != NULL, "--layer", KIND (KS_FIGURE_PREDICT) },
+    { self->outputs.targets_path != NULL, "--targets", ~KIND (KS_FIGURE_SPREAD) },
+    { self->outputs.noise_text != NULL, "--noise",
+      KIND (KS_FIGURE_EVIDENCE) | KIND (KS_FIGURE_PREDICT) },
+  };
+
+  for (guint o = 0; o < G_N_ELEMENTS (options); o++)
+    if (options[o].given && !(options[o].kinds & KIND (self->kind)))
+      {
+        g_set_error (error, KS_ERROR, KS_ERROR_INVALID, "%s does not apply to the %s figure "
+                     "(see 'kernelscope-cli figure --help')", options[o].option,
+                     ks_figure_kind_to_string (self->kind));
+        return FALSE;
+      }
+  if (self->posterior && self->no_posterior)
+    {
+      g_set_error_literal (error, KS_ERROR, KS_ERROR_INVALID,
+                           "--posterior and --no-posterior contradict each other");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
 finish_spread (FigureCommand  *self,
                GError        **error)
 {
-  if (!refuse_option (self->stack_text, "--stack", error)
-      || !refuse_option (self->layers_text, "--layers", error)
-      || !refuse_option (self->cka_text, "--cka", error)
-      || !refuse_option (self->tau_text, "--tau", error)
-      || !refuse_option (self->posterior ? "" : NULL, "--posterior", error))
-    return FALSE;
   if (self->data.points_text == NULL)
     self->data.n_points = SPREAD_N_POINTS;
   if (self->samples_text == NULL)
@@ -364,14 +485,73 @@ finish_spread (FigureCommand  *self,
 }
 
 static gboolean
+parse_estimator (const char          *text,
+                 KsEvidenceEstimator *estimator,
+                 GError             **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (ks_evidence_estimator_from_string (text, estimator) && *estimator != KS_EVIDENCE_EXACT)
+    return TRUE;
+  g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+               "--estimator: expected auto, mc or ais, got '%s'", text);
+  return FALSE;
+}
+
+static gboolean
+finish_evidence (FigureCommand  *self,
+                 GError        **error)
+{
+  KsEvidenceOptions *options = &self->evidence;
+
+  if (self->data.points_text == NULL)
+    self->data.n_points = EVIDENCE_N_POINTS;
+  if (!parse_estimator (self->estimator_text, &options->estimator, error)
+      || !ks_cli_parse_positive_uint ("--samples", self->samples_text, &options->n_samples,
+                                      error)
+      || !ks_cli_parse_positive_uint ("--runs", self->runs_text, &options->n_runs, error)
+      || !ks_cli_parse_positive_uint ("--temperatures", self->temperatures_text,
+                                      &options->n_temperatures, error))
+    return FALSE;
+  options->seed = self->data.seed;
+  options->n_threads = self->n_threads;
+  self->widths = ks_cli_parse_widths ("--widths", self->widths_text != NULL
+                                      ? self->widths_text : EVIDENCE_WIDTHS, error);
+  if (self->widths == NULL)
+    return FALSE;
+  self->stack = ks_cli_parse_stack (self->stack_text ? self->stack_text : EVIDENCE_STACK,
+                                    error);
+  return self->stack != NULL;
+}
+
+static gboolean
+finish_predict (FigureCommand  *self,
+                GError        **error)
+{
+  if (!ks_cli_parse_fraction ("--test-fraction", self->test_fraction_text,
+                              &self->test_fraction, error)
+      || !ks_cli_parse_positive_uint ("--layer", self->layer_text, &self->layer, error))
+    return FALSE;
+  self->width_scales = ks_cli_parse_width_scales ("--width-scales",
+                                                  self->width_scales_text != NULL
+                                                  ? self->width_scales_text
+                                                  : PREDICT_WIDTH_SCALES, NULL, error);
+  if (self->width_scales == NULL)
+    return FALSE;
+  self->stack = ks_cli_parse_stack (self->stack_text ? self->stack_text : DEFAULT_STACK,
+                                    error);
+  return self->stack != NULL;
+}
+
+static gboolean
 finish_experiment (FigureCommand  *self,
                    GError        **error)
 {
-  if (!refuse_option (self->depths_text, "--depths", error)
-      || !refuse_option (self->widths_text, "--widths", error)
-      || !refuse_option (self->block_text, "--block", error)
-      || !ks_cli_parse_cka_kind ("--cka", self->cka_text, &self->cka_kind, error)
+  if (!ks_cli_parse_cka_kind ("--cka", self->cka_text, &self->cka_kind, error)
       || !ks_cli_parse_positive_double ("--tau", self->tau_text, &self->tau, error))
+    return FALSE;
+  if (self->ranges_text != NULL &&
+      !ks_figure_ranges_from_string (self->ranges_text, &self->ranges, error))
     return FALSE;
   self->stack = ks_cli_parse_stack (self->stack_text ? self->stack_text : DEFAULT_STACK,
                                     error);
@@ -379,8 +559,6 @@ finish_experiment (FigureCommand  *self,
     return FALSE;
   if (self->layers_text != NULL)
     {
-      if (self->kind != KS_FIGURE_KERNELS && self->kind != KS_FIGURE_CKA_MATRIX)
-        return refuse_option (self->layers_text, "--layers", error);
       self->layers = ks_figure_parse_layers (self->layers_text,
                                              ks_stack_get_n_layers (self->stack),
                                              &self->n_layers, error);
@@ -398,7 +576,9 @@ figure_command_finish (FigureCommand  *self,
 
   if (!ks_figure_kind_from_string (name, &self->kind, error))
     return FALSE;
-  if (!ks_cli_data_options_finish (&self->data, error)
+  if (!refuse_foreign_options (self, error)
+      || !ks_cli_data_options_finish (&self->data, error)
+      || !ks_cli_output_options_finish (&self->outputs, error)
       || !ks_cli_parse_positive_uint ("--samples", self->samples_text, &self->n_samples, error)
       || !ks_cli_parse_uint ("--threads", self->threads_text, &self->n_threads, error)
       || !parse_look (self, error))
@@ -411,9 +591,21 @@ figure_command_finish (FigureCommand  *self,
     }
   if (!ks_export_format_from_path (self->output, &format, error))
     return FALSE;
-  if (self->kind == KS_FIGURE_SPREAD)
-    return finish_spread (self, error);
-  return finish_experiment (self, error);
+  switch (self->kind)
+    {
+    case KS_FIGURE_SPREAD:
+      return finish_spread (self, error);
+    case KS_FIGURE_EVIDENCE:
+      return finish_evidence (self, error);
+    case KS_FIGURE_PREDICT:
+      return finish_predict (self, error);
+    case KS_FIGURE_KERNELS:
+    case KS_FIGURE_CKA_MATRIX:
+    case KS_FIGURE_CKA_DEPTH:
+    case KS_N_FIGURES:
+    default:
+      return finish_experiment (self, error);
+    }
 }
 
 /* Fails before a long computation when the file could never be written: a temporary
@@ -479,6 +671,18 @@ spread_height (gpointer figure, double width)
   return ks_figure_spread_preferred_height (figure, width);
 }
 
+static double
+evidence_height (gpointer figure, double width)
+{
+  return ks_figure_evidence_preferred_height (figure, width);
+}
+
+static double
+predict_height (gpointer figure, double width)
+{
+  return ks_figure_predict_preferred_height (figure, width);
+}
+
 static void
 figure_style (FigureCommand *self,
               KsFigureStyle *style)
@@ -488,6 +692,8 @@ figure_style (FigureCommand *self,
   style->title = self->title;
   style->layers = self->layers;
   style->n_layers = self->n_layers;
+  style->ranges = self->ranges;
+  style->show_posterior = !self->no_posterior;
 }
 
 static gboolean
@@ -542,9 +748,16 @@ figure_experiment (FigureCommand *self,
   ks_experiment_set_n_samples (experiment, self->n_samples);
   ks_experiment_set_n_threads (experiment, self->n_threads);
   ks_experiment_set_cka (experiment, self->cka_kind, self->tau);
-  ks_experiment_set_compute (experiment, self->posterior ? compute | KS_COMPUTE_POSTERIOR
-                                                         : compute);
+  /* Without outputs the run leaves the posterior out by itself. */
+  ks_experiment_set_compute (experiment, self->no_posterior ? compute
+                                                            : compute | KS_COMPUTE_POSTERIOR);
   return experiment;
+}
+
+static gboolean
+has_outputs (KsDataset *data)
+{
+  return ks_dataset_has_labels (data) || ks_dataset_get_n_targets (data) > 0;
 }
 
 static gboolean
@@ -555,9 +768,19 @@ compute_experiment_figure (FigureCommand  *self,
                            GError        **error)
 {
   GCancellable *cancellable = ks_cli_job_get_cancellable (job);
-  g_autoptr(KsExperiment) experiment = figure_experiment (self, data);
+  g_autoptr(KsExperiment) experiment = NULL;
   g_autoptr(KsResult) result = NULL;
 
+  if (!ks_cli_output_options_load_targets (&self->outputs, data, cancellable, error))
+    return FALSE;
+  if (self->posterior && !has_outputs (data))
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+                   "--posterior: the data %s has neither class labels nor targets to "
+                   "condition on (give --targets)", ks_dataset_get_name (data));
+      return FALSE;
+    }
+  experiment = figure_experiment (self, data);
   if (!ks_experiment_validate (experiment, error))
     return FALSE;
   self->failure = KS_CLI_EXIT_FAILURE;
@@ -610,6 +833,175 @@ compute_spread_figure (FigureCommand  *self,
   return figure->figure != NULL;
 }
 
+/* The sizes the kernels command would refuse are refused here too: for evidence, at
+ * every width of the curve. */
+static gboolean
+validate_sizes (FigureCommand  *self,
+                KsDataset      *full,
+                GError        **error)
+{
+  guint n_widths = self->kind == KS_FIGURE_EVIDENCE ? self->widths->len : 1;
+
+  for (guint i = 0; i < n_widths; i++)
+    {
+      g_autoptr(KsStack) stack = self->kind == KS_FIGURE_EVIDENCE
+                                 ? ks_evidence_stack_at_width (self->stack,
+                                                               g_array_index (self->widths,
+                                                                              guint, i),
+                                                               error)
+                                 : ks_stack_ref (self->stack);
+      g_autoptr(KsExperiment) experiment = NULL;
+
+      if (stack == NULL)
+        return FALSE;
+      experiment = ks_experiment_new (stack, full);
+      ks_experiment_set_n_points (experiment, self->data.n_points);
+      ks_experiment_set_compute (experiment, KS_COMPUTE_NNGP);
+      if (!ks_experiment_validate (experiment, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The subsampled points with their outputs, and the stack completed by a readout. */
+static gboolean
+prepare_outputs (FigureCommand  *self,
+                 KsCliJob       *job,
+                 KsDataset      *full,
+                 KsDataset     **points,
+                 gsl_matrix    **outputs,
+                 GError        **error)
+{
+  if (!ks_cli_output_options_load_targets (&self->outputs, full,
+                                           ks_cli_job_get_cancellable (job), error))
+    return FALSE;
+  /* The subsample carries the targets along with their points. */
+  *points = ks_cli_data_options_prepare (&self->data, full, error);
+  if (*points == NULL)
+    return FALSE;
+  *outputs = ks_cli_output_options_get_outputs (&self->outputs, *points, error);
+  return *outputs != NULL
+         && ks_cli_output_options_match_readout (&self->outputs, self->stack,
+                                                 (guint) (*outputs)->size2, error)
+         && validate_sizes (self, full, error);
+}
+
+static void
+on_evidence_progress (double   fraction,
+                      gpointer user_data)
+{
+  ks_cli_job_set_progress (user_data, "evidence", fraction);
+}
+
+static gboolean
+compute_evidence_figure (FigureCommand  *self,
+                         KsCliJob       *job,
+                         KsDataset      *full,
+                         Figure         *figure,
+                         GError        **error)
+{
+  g_autoptr(KsDataset) points = NULL;
+  g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(gsl_matrix) inputs = NULL;
+  g_autoptr(KsPlotTheme) theme = ks_plot_theme_new (self->theme_kind);
+  g_autofree KsEvidenceEstimate *curve = NULL;
+  KsFigureStyle style;
+
+  if (!prepare_outputs (self, job, full, &points, &outputs, error))
+    return FALSE;
+  inputs = ks_dataset_input_matrix (points);
+  self->failure = KS_CLI_EXIT_FAILURE;
+  curve = ks_evidence_curve (self->stack, inputs, outputs, (const guint *) self->widths->data,
+                             self->widths->len, &self->evidence, on_evidence_progress, job,
+                             ks_cli_job_get_cancellable (job), error);
+  if (curve == NULL)
+    return FALSE;
+  figure_style (self, &style);
+  *figure = (Figure) { ks_figure_evidence_new (curve, self->widths->len, self->stack,
+                                               &self->evidence,
+                                               ks_dataset_get_n_points (points),
+                                               (guint) outputs->size2,
+                                               ks_dataset_get_name (full), &style, theme,
+                                               error),
+                       (GDestroyNotify) ks_figure_evidence_free,
+                       ks_figure_evidence_draw_func, evidence_height };
+  return figure->figure != NULL;
+}
+
+static void
+on_predict_progress (double   fraction,
+                     gpointer user_data)
+{
+  ks_cli_job_set_progress (user_data, "deep kernel machine", fraction);
+}
+
+/* --layer, or the last layer before the readout (which the stack now has). */
+static gboolean
+predict_layer (FigureCommand  *self,
+               guint          *layer,
+               GError        **error)
+{
+  guint n_layers = ks_stack_get_n_layers (self->stack);
+
+  if (self->layer == 0 && n_layers < 2)
+    {
+      g_set_error_literal (error, KS_ERROR, KS_ERROR_INVALID,
+                           "the stack has no layer before its readout to predict from");
+      return FALSE;
+    }
+  if (self->layer > n_layers)
+    {
+      g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
+                   "--layer: expected a layer from 1 to %u, got '%s'", n_layers,
+                   self->layer_text);
+      return FALSE;
+    }
+  *layer = self->layer != 0 ? self->layer - 1 : n_layers - 2;
+  return TRUE;
+}
+
+static gboolean
+compute_predict_figure (FigureCommand  *self,
+                        KsCliJob       *job,
+                        KsDataset      *full,
+                        Figure         *figure,
+                        GError        **error)
+{
+  g_autoptr(KsDataset) points = NULL;
+  g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(gsl_matrix) inputs = NULL;
+  g_autoptr(KsPlotTheme) theme = ks_plot_theme_new (self->theme_kind);
+  g_autoptr(KsPredictSweep) sweep = NULL;
+  KsPredictSweepOptions options;
+  KsFigureStyle style;
+
+  ks_predict_sweep_options_init (&options);
+  if (!prepare_outputs (self, job, full, &points, &outputs, error)
+      || !predict_layer (self, &options.layer, error))
+    return FALSE;
+  inputs = ks_dataset_input_matrix (points);
+  options.width_scales = (const double *) self->width_scales->data;
+  options.n_width_scales = self->width_scales->len;
+  options.test_fraction = self->test_fraction;
+  options.seed = self->data.seed;
+  options.metric = self->outputs.targets_path != NULL ? KS_PREDICT_RMSE : KS_PREDICT_ACCURACY;
+  options.n_threads = self->n_threads;
+  self->failure = KS_CLI_EXIT_FAILURE;
+  sweep = ks_predict_sweep_run (self->stack, inputs, outputs,
+                                ks_dataset_has_labels (points)
+                                ? ks_dataset_get_labels (points) : NULL,
+                                &options, on_predict_progress, job,
+                                ks_cli_job_get_cancellable (job), error);
+  if (sweep == NULL)
+    return FALSE;
+  figure_style (self, &style);
+  *figure = (Figure) { ks_figure_predict_new (sweep, ks_dataset_get_name (full), &style, theme,
+                                              error),
+                       (GDestroyNotify) ks_figure_predict_free,
+                       ks_figure_predict_draw_func, predict_height };
+  return figure->figure != NULL;
+}
+
 static gboolean
 export_figure (FigureCommand  *self,
                Figure         *figure,
@@ -649,10 +1041,25 @@ run_figure (KsCliJob *job,
   data = ks_cli_data_options_open (&self->data, ks_cli_job_get_cancellable (job), error);
   if (data == NULL)
     return FALSE;
-  if (self->kind == KS_FIGURE_SPREAD)
-    made = compute_spread_figure (self, job, data, &figure, error);
-  else
-    made = compute_experiment_figure (self, job, data, &figure, error);
+  switch (self->kind)
+    {
+    case KS_FIGURE_SPREAD:
+      made = compute_spread_figure (self, job, data, &figure, error);
+      break;
+    case KS_FIGURE_EVIDENCE:
+      made = compute_evidence_figure (self, job, data, &figure, error);
+      break;
+    case KS_FIGURE_PREDICT:
+      made = compute_predict_figure (self, job, data, &figure, error);
+      break;
+    case KS_FIGURE_KERNELS:
+    case KS_FIGURE_CKA_MATRIX:
+    case KS_FIGURE_CKA_DEPTH:
+    case KS_N_FIGURES:
+    default:
+      made = compute_experiment_figure (self, job, data, &figure, error);
+      break;
+    }
   if (!made)
     return FALSE;
 
@@ -689,6 +1096,8 @@ ks_cli_figure (int    argc,
     .dpi = KS_EXPORT_DEFAULT_DPI,
     .colormap = KS_COLORMAP_VIRIDIS,
     .theme_kind = KS_PLOT_THEME_PAPER,
+    .ranges = KS_FIGURE_RANGES_ROW,
+    .test_fraction = PREDICT_TEST_FRACTION,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -696,6 +1105,8 @@ ks_cli_figure (int    argc,
   int status;
 
   ks_cli_data_options_init (&self.data, DEFAULT_N_POINTS);
+  ks_cli_output_options_init (&self.outputs, FALSE);
+  ks_evidence_options_init (&self.evidence);
   context = figure_option_context (&self);
   if (!ks_cli_parse_options (context, "figure", &argc, &argv, &status))
     return status;

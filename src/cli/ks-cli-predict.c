@@ -5,7 +5,6 @@
  */
 #include "ks-cli-commands.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -16,9 +15,8 @@
 #include "ks-error.h"
 #include "ks-linalg.h"
 #include "ks-experiment.h"
-#include "ks-nngp.h"
 #include "ks-posterior.h"
-#include "ks-predict.h"
+#include "ks-predict-sweep.h"
 
 #define DEFAULT_N_POINTS 200
 #define DEFAULT_TEST_FRACTION 0.2
@@ -143,60 +141,6 @@ predict_option_context (PredictCommand *self)
 }
 
 static gboolean
-parse_test_fraction (const char *text,
-                     double     *fraction,
-                     GError    **error)
-{
-  double parsed = 0.0;
-
-  if (text == NULL)
-    return TRUE;
-  if (!ks_cli_parse_positive_double ("--test-fraction", text, &parsed, NULL) || parsed >= 1.0)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_INVALID,
-                   "--test-fraction: expected a fraction strictly between 0 and 1, got '%s'",
-                   text);
-      return FALSE;
-    }
-  *fraction = parsed;
-  return TRUE;
-}
-
-/* "0.1,1,10": positive numbers; tokens keeps their texts. */
-static GArray *
-parse_width_scales (const char  *text,
-                    GStrv       *texts,
-                    GError     **error)
-{
-  g_auto(GStrv) tokens = g_strsplit (text, ",", -1);
-  g_autoptr(GArray) scales = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (guint i = 0; tokens[i] != NULL; i++)
-    {
-      double scale = 0.0;
-
-      if (!ks_cli_parse_positive_double ("--width-scales", g_strstrip (tokens[i]), &scale,
-                                         NULL))
-        {
-          g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
-                       "--width-scales: expected positive numbers separated by commas, got "
-                       "'%s' in '%s'", tokens[i], text);
-          return NULL;
-        }
-      g_array_append_val (scales, scale);
-    }
-  if (scales->len == 0)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
-                   "--width-scales: expected positive numbers separated by commas, e.g. "
-                   "0.1,1,10, got '%s'", text);
-      return NULL;
-    }
-  *texts = g_steal_pointer (&tokens);
-  return g_steal_pointer (&scales);
-}
-
-static gboolean
 check_method (const char *text,
               GError    **error)
 {
@@ -223,7 +167,8 @@ predict_command_finish (PredictCommand *self,
 {
   if (!ks_cli_data_options_finish (&self->data, error)
       || !ks_cli_output_options_finish (&self->outputs, error)
-      || !parse_test_fraction (self->test_fraction_text, &self->test_fraction, error)
+      || !ks_cli_parse_fraction ("--test-fraction", self->test_fraction_text,
+                                 &self->test_fraction, error)
       || !ks_cli_parse_positive_uint ("--layer", self->layer_text, &self->layer, error)
       || !check_method (self->method_text, error)
       || !ks_cli_parse_uint ("--threads", self->threads_text, &self->n_threads, error))
@@ -234,28 +179,25 @@ predict_command_finish (PredictCommand *self,
                    "--out: expected a file name, got ''");
       return FALSE;
     }
-  self->width_scales = parse_width_scales (self->width_scales_text != NULL
-                                           ? self->width_scales_text : DEFAULT_WIDTH_SCALES,
-                                           &self->width_scale_texts, error);
+  self->width_scales = ks_cli_parse_width_scales ("--width-scales",
+                                                  self->width_scales_text != NULL
+                                                  ? self->width_scales_text
+                                                  : DEFAULT_WIDTH_SCALES,
+                                                  &self->width_scale_texts, error);
   if (self->width_scales == NULL)
     return FALSE;
   self->stack = ks_cli_parse_stack (self->stack_text, error);
   return self->stack != NULL;
 }
 
-/* ---- The problem ---- */
+/* ---- The data ---- */
 
 typedef struct
 {
   KsDataset  *points;
   gsl_matrix *inputs;
-  gsl_matrix *k0;
   gsl_matrix *outputs;
-  const int  *score_labels;  /* the classes scored by accuracy, or NULL: RMSE */
-  gboolean   *is_test;
-  gboolean   *train_mask;
   guint       layer;         /* 0-based */
-  double      noise;
 } Problem;
 
 static void
@@ -263,10 +205,7 @@ problem_clear (Problem *problem)
 {
   g_clear_pointer (&problem->points, ks_dataset_unref);
   g_clear_pointer (&problem->inputs, gsl_matrix_free);
-  g_clear_pointer (&problem->k0, gsl_matrix_free);
   g_clear_pointer (&problem->outputs, gsl_matrix_free);
-  g_clear_pointer (&problem->is_test, g_free);
-  g_clear_pointer (&problem->train_mask, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Problem, problem_clear)
@@ -309,27 +248,7 @@ validate_sizes (PredictCommand *self,
   return ks_experiment_validate (experiment, error);
 }
 
-static gboolean
-split_points (PredictCommand *self,
-              Problem        *problem,
-              GError        **error)
-{
-  KsDataset *points = problem->points;
-  guint n_points = ks_dataset_get_n_points (points);
-  const int *labels = ks_dataset_has_labels (points) ? ks_dataset_get_labels (points) : NULL;
-
-  problem->is_test = ks_predict_split (labels, n_points, self->test_fraction,
-                                       self->data.seed, error);
-  if (problem->is_test == NULL)
-    return FALSE;
-  problem->train_mask = g_new (gboolean, n_points);
-  for (guint i = 0; i < n_points; i++)
-    problem->train_mask[i] = !problem->is_test[i];
-  problem->score_labels = self->outputs.targets_path == NULL ? labels : NULL;
-  return TRUE;
-}
-
-/* The points, their kernel and outputs, the completed stack and the split. */
+/* The points, their outputs, the completed stack and the layer. */
 static gboolean
 prepare_problem (PredictCommand *self,
                  KsCliJob       *job,
@@ -354,144 +273,69 @@ prepare_problem (PredictCommand *self,
       || !ks_cli_output_options_match_readout (&self->outputs, self->stack,
                                                (guint) problem->outputs->size2, error)
       || !choose_layer (self, &problem->layer, error)
-      || !validate_sizes (self, full, error)
-      || !split_points (self, problem, error))
+      || !validate_sizes (self, full, error))
     return FALSE;
-  problem->noise = ks_stack_get_readout (self->stack)->noise_var;
   problem->inputs = ks_dataset_input_matrix (problem->points);
-  problem->k0 = ks_dataset_input_kernel (problem->points);
   return TRUE;
 }
 
-/* ---- Scores ---- */
+/* ---- The table ---- */
 
 static void
-append_row (PredictCommand *self,
-            const Problem  *problem,
-            const char     *width_scale,
-            const char     *kernel,
-            double          score)
+append_row (PredictCommand       *self,
+            KsPredictSweep       *sweep,
+            guint                 layer,
+            const char           *width_scale,
+            const char           *kernel,
+            const KsPredictScore *score)
 {
-  g_autofree char *value = ks_format_double (score);
+  g_autofree char *value = ks_format_double (score->score);
 
-  g_string_append_printf (self->table, "%s,%s,%u,%s,%s\n", width_scale, kernel,
-                          problem->layer + 1,
-                          problem->score_labels != NULL ? "accuracy" : "rmse", value);
-}
-
-static gboolean
-score_kernel (PredictCommand   *self,
-              const Problem    *problem,
-              const gsl_matrix *kernel,
-              const char       *width_scale,
-              const char       *kind,
-              GCancellable     *cancellable,
-              GError          **error)
-{
-  double score = NAN, jitter = 0.0;
-
-  if (!ks_predict_score (kernel, problem->outputs, problem->score_labels, problem->is_test,
-                         problem->noise, &score, &jitter, cancellable, error))
-    return FALSE;
-  if (jitter > 0.0)
+  if (score->jitter > 0.0)
     g_string_append_printf (self->notes, KS_CLI_NAME ": note: the %s kernel at width scale "
-                            "%s needed a diagonal jitter of %g to predict\n", kind,
-                            width_scale, jitter);
-  append_row (self, problem, width_scale, kind, score);
-  return TRUE;
-}
-
-static gboolean
-score_nngp (PredictCommand *self,
-            const Problem  *problem,
-            GCancellable   *cancellable,
-            GError        **error)
-{
-  guint n_layers = ks_stack_get_n_layers (self->stack);
-  g_autofree gsl_matrix **nngp = g_new0 (gsl_matrix *, n_layers);
-  gboolean ok;
-
-  ok = ks_nngp_propagate (self->stack, problem->k0, nngp, NULL, cancellable, error)
-       && score_kernel (self, problem, nngp[problem->layer], "inf", "nngp", cancellable,
-                        error);
-  for (guint l = 0; l < n_layers; l++)
-    g_clear_pointer (&nngp[l], gsl_matrix_free);
-  return ok;
-}
-
-typedef struct
-{
-  KsCliJob *job;
-  double    start;
-  double    span;
-} Progress;
-
-static void
-on_posterior_progress (double   fraction,
-                       gpointer user_data)
-{
-  Progress *progress = user_data;
-
-  ks_cli_job_set_progress (progress->job, "deep kernel machine",
-                           progress->start + progress->span * fraction);
+                            "%s needed a diagonal jitter of %g to predict\n", kernel,
+                            width_scale, score->jitter);
+  g_string_append_printf (self->table, "%s,%s,%u,%s,%s\n", width_scale, kernel, layer + 1,
+                          ks_predict_metric_to_string (ks_predict_sweep_get_metric (sweep)),
+                          value);
 }
 
 static void
-note_convergence (PredictCommand *self,
-                  KsPosterior    *posterior,
-                  const char     *width_scale)
+note_convergence (PredictCommand     *self,
+                  const KsPredictFit *fit,
+                  const char         *width_scale)
 {
-  KsDkmSolution *solution = ks_posterior_get_dkm_solution (posterior);
-
-  if (ks_dkm_solution_get_converged (solution))
+  if (fit->status == KS_DKM_CONVERGED)
     return;
   g_string_append_printf (self->notes, KS_CLI_NAME ": note: at width scale %s the deep "
                           "kernel machine stopped (%s) at a relative gradient norm of %g\n",
-                          width_scale,
-                          ks_dkm_status_to_string (ks_dkm_solution_get_status (solution)),
-                          ks_dkm_solution_get_gradient_norm (solution));
+                          width_scale, ks_dkm_status_to_string (fit->status),
+                          fit->gradient_norm);
 }
 
-/* The posterior at each width scale, each started from the previous one's solution. */
-static gboolean
-score_width_scales (PredictCommand *self,
-                    KsCliJob       *job,
-                    const Problem  *problem,
-                    GError        **error)
+static void
+write_table (PredictCommand *self,
+             KsPredictSweep *sweep,
+             guint           layer)
 {
-  GCancellable *cancellable = ks_cli_job_get_cancellable (job);
-  g_autoptr(KsDkmSolution) previous = NULL;
-  guint n_scales = self->width_scales->len;
-
-  for (guint i = 0; i < n_scales; i++)
+  self->table = g_string_new (PREDICT_HEADER);
+  self->notes = g_string_new (NULL);
+  append_row (self, sweep, layer, "inf", "nngp", ks_predict_sweep_get_nngp (sweep, layer));
+  for (guint i = 0; i < ks_predict_sweep_get_n_width_scales (sweep); i++)
     {
-      double scale = g_array_index (self->width_scales, double, i);
       const char *scale_text = self->width_scale_texts[i];
-      Progress progress = { job, 0.05 + 0.95 * i / n_scales, 0.95 / n_scales };
-      g_autoptr(KsPosterior) posterior = NULL;
-      KsPosteriorOptions options;
 
-      ks_posterior_options_init (&options);
-      options.width_scale = scale;
-      options.n_threads = self->n_threads;
-      options.warm_start = previous;
-      options.train_mask = problem->train_mask;
-      posterior = ks_posterior_compute (self->stack, problem->inputs, problem->k0,
-                                        problem->outputs, &options, on_posterior_progress,
-                                        &progress, cancellable, error);
-      if (posterior == NULL)
-        {
-          g_prefix_error (error, "at width scale %s: ", scale_text);
-          return FALSE;
-        }
-      note_convergence (self, posterior, scale_text);
-      if (!score_kernel (self, problem, ks_posterior_get_kernel (posterior, problem->layer),
-                         scale_text, "dkm", cancellable, error))
-        return FALSE;
-      g_clear_pointer (&previous, ks_dkm_solution_unref);
-      previous = ks_dkm_solution_ref (ks_posterior_get_dkm_solution (posterior));
+      note_convergence (self, ks_predict_sweep_get_fit (sweep, i), scale_text);
+      append_row (self, sweep, layer, scale_text, "dkm",
+                  ks_predict_sweep_get_dkm (sweep, i, layer));
     }
-  return TRUE;
+}
+
+static void
+on_sweep_progress (double   fraction,
+                   gpointer user_data)
+{
+  ks_cli_job_set_progress (user_data, "deep kernel machine", fraction);
 }
 
 static gboolean
@@ -502,18 +346,30 @@ run_predict (KsCliJob *job,
   PredictCommand *self = user_data;
   GCancellable *cancellable = ks_cli_job_get_cancellable (job);
   g_auto(Problem) problem = { 0 };
+  g_autoptr(KsPredictSweep) sweep = NULL;
+  KsPredictSweepOptions options;
 
   self->failure = KS_CLI_EXIT_BAD_INPUT;
   if (!prepare_problem (self, job, &problem, error))
     return FALSE;
 
   self->failure = KS_CLI_EXIT_FAILURE;
-  self->table = g_string_new (PREDICT_HEADER);
-  self->notes = g_string_new (NULL);
-  ks_cli_job_set_progress (job, "nngp", 0.02);
-  if (!score_nngp (self, &problem, cancellable, error)
-      || !score_width_scales (self, job, &problem, error))
+  ks_predict_sweep_options_init (&options);
+  options.width_scales = (const double *) self->width_scales->data;
+  options.n_width_scales = self->width_scales->len;
+  options.test_fraction = self->test_fraction;
+  options.seed = self->data.seed;
+  options.layer = problem.layer;
+  options.metric = self->outputs.targets_path != NULL ? KS_PREDICT_RMSE : KS_PREDICT_ACCURACY;
+  options.n_threads = self->n_threads;
+  /* The split is stratified by class whether the scores are accuracies or RMSEs. */
+  sweep = ks_predict_sweep_run (self->stack, problem.inputs, problem.outputs,
+                                ks_dataset_has_labels (problem.points)
+                                ? ks_dataset_get_labels (problem.points) : NULL,
+                                &options, on_sweep_progress, job, cancellable, error);
+  if (sweep == NULL)
     return FALSE;
+  write_table (self, sweep, problem.layer);
   return self->out == NULL
          || ks_cli_write_text_file (self->out, self->table->str, cancellable, error);
 }

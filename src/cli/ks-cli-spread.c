@@ -5,12 +5,10 @@
 #include "ks-cli-commands.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "ks-cli-common.h"
 #include "ks-cli-data-options.h"
 #include "ks-cli-job.h"
-#include "ks-csv-writer.h"
 #include "ks-error.h"
 #include "ks-linalg.h"
 #include "ks-experiment.h"
@@ -116,20 +114,6 @@ spread_command_finish (SpreadCommand *self,
   return self->stack != NULL;
 }
 
-/* Fails before the sampling when the output file's folder does not exist. */
-static gboolean
-check_out_folder (const char  *out,
-                  GError     **error)
-{
-  g_autofree char *folder = g_path_get_dirname (out);
-
-  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "Cannot write %s: %s is not a folder", out, folder);
-  return FALSE;
-}
-
 /* The sizes the kernels command would refuse are refused here too. */
 static gboolean
 validate_sizes (SpreadCommand *self,
@@ -204,17 +188,6 @@ format_table (const gsl_matrix       *k0,
 }
 
 static gboolean
-write_table (const char   *out,
-             const char   *table,
-             GCancellable *cancellable,
-             GError      **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);
-
-  return ks_file_replace_contents (file, table, strlen (table), cancellable, error);
-}
-
-static gboolean
 run_spread (KsCliJob *job,
             gpointer  user_data,
             GError  **error)
@@ -246,7 +219,8 @@ run_spread (KsCliJob *job,
   if (estimate == NULL)
     return FALSE;
   self->table = format_table (k0, analytic, estimate);
-  return self->out == NULL || write_table (self->out, self->table, cancellable, error);
+  return self->out == NULL
+         || ks_cli_write_text_file (self->out, self->table, cancellable, error);
 }
 
 int
@@ -267,7 +241,7 @@ ks_cli_spread (int    argc,
   if (!ks_cli_check_no_arguments (argc, argv, &error)
       || !spread_command_finish (&self, &error))
     return ks_cli_report_error (error, KS_CLI_EXIT_BAD_INPUT);
-  if (self.out != NULL && !check_out_folder (self.out, &error))
+  if (self.out != NULL && !ks_cli_check_out_file (self.out, &error))
     return ks_cli_report_error (error, KS_CLI_EXIT_FAILURE);
 
   if (!ks_cli_job_run (run_spread, &self, FALSE, &error))

@@ -58,7 +58,8 @@ void            ks_export_png_size         (const KsExportOptions *options,
 /* Draws the figure with draw and writes it to file (a local file). The file is written
  * under a temporary name in the same folder, synced and renamed into place: after a
  * failure (no such folder, no permission, a full disk, a drawing error) the old file, or
- * none, is left and error names the file and the reason. */
+ * none, is left and error names the file and the reason. A PNG whose every pixel is
+ * opaque (any figure on the paper or screen theme) is written as RGB, else as RGBA. */
 gboolean        ks_export                  (GFile                 *file,
                                             const KsExportOptions *options,
                                             KsExportDrawFunc       draw,

@@ -130,6 +130,17 @@ input_to_output (KsResult *result)
   return value;
 }
 
+/* What the legend calls a curve: the prior sample is one of many networks, the
+ * posterior says how it was computed. */
+static char *
+curve_name (KsResult     *result,
+            KsKernelKind  kind)
+{
+  if (kind == KS_KERNEL_SAMPLE)
+    return g_strdup ("one finite-width network from the prior");
+  return ks_figure_result_kind_heading (result, kind);
+}
+
 static void
 add_curves (KsFigureCkaDepth *self,
             KsCkaDepthPanel   panel,
@@ -144,8 +155,7 @@ add_curves (KsFigureCkaDepth *self,
       const double *values = panel == KS_CKA_DEPTH_TO_INPUT
                              ? ks_result_get_cka_to_input (self->result, self->kinds[c])
                              : ks_result_get_cka_to_output (self->result, self->kinds[c]);
-      g_autofree char *name = ks_figure_kind_heading (self->kinds[c],
-                                                      ks_result_get_n_samples_done (self->result));
+      g_autofree char *name = curve_name (self->result, self->kinds[c]);
 
       if (values == NULL)
         continue;
@@ -320,7 +330,7 @@ panel_content (const KsRect *rect,
 /* ---- the legend under the panels ---- */
 
 static double
-legend_height (const KsPlotTheme *theme)
+legend_row_height (const KsPlotTheme *theme)
 {
   double text_height;
 
@@ -407,7 +417,86 @@ key_width (const KsPlotTheme *theme,
 
 #define BAND_KEY_NAME "layers of finite width"
 
-/* The curves' keys and the shading's, in one centred row from y down. */
+/* The legend's keys: one per curve (the same in both panels), then the shading's. */
+static guint
+n_keys (KsFigureCkaDepth *self)
+{
+  return self->series[KS_CKA_DEPTH_TO_INPUT]->len + (self->bands->len > 0 ? 1 : 0);
+}
+
+static const char *
+key_name (KsFigureCkaDepth *self,
+          guint             key)
+{
+  GPtrArray *curves = self->series[KS_CKA_DEPTH_TO_INPUT];
+
+  if (key < curves->len)
+    return ((KsFigureSeries *) g_ptr_array_index (curves, key))->name;
+  return BAND_KEY_NAME;
+}
+
+static double
+key_spacing (const KsPlotTheme *theme)
+{
+  return 4 * theme->padding;
+}
+
+/* The keys fill centred rows as wide as the figure's margins allow; row_starts (n_keys + 1
+ * entries) gets the first key of each row. Returns the number of rows. */
+static guint
+legend_rows (KsFigureCkaDepth *self,
+             double            width,
+             guint            *row_starts)
+{
+  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
+  double available = width - 2 * theme->margin;
+  double used = 0.0;
+  guint rows = 0;
+
+  row_starts[0] = 0;
+  for (guint k = 0; k < n_keys (self); k++)
+    {
+      double key = key_width (theme, key_name (self, k));
+
+      if (k > 0 && used + key_spacing (theme) + key > available)
+        {
+          row_starts[++rows] = k;
+          used = 0.0;
+        }
+      used += (used > 0.0 ? key_spacing (theme) : 0.0) + key;
+    }
+  row_starts[++rows] = n_keys (self);
+  return rows;
+}
+
+static double
+legend_height (KsFigureCkaDepth *self,
+               double            width)
+{
+  g_autofree guint *row_starts = g_new (guint, n_keys (self) + 2);
+
+  return legend_rows (self, width, row_starts) *
+         legend_row_height (ks_figure_grid_get_theme (self->grid));
+}
+
+static void
+draw_key (KsFigureCkaDepth *self,
+          cairo_t          *cr,
+          guint             key,
+          double            x,
+          double            y)
+{
+  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
+
+  if (key < self->series[KS_CKA_DEPTH_TO_INPUT]->len)
+    draw_curve_key (cr, theme, look_of (self->series_kinds[KS_CKA_DEPTH_TO_INPUT][key]), x, y);
+  else
+    draw_band_key (cr, theme, x, y);
+  ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, key_name (self, key), NULL,
+                x + LEGEND_SAMPLE_LENGTH + theme->padding, y, 0.0, 0.5, KS_TEXT_HORIZONTAL);
+}
+
+/* The keys in centred rows from y down. */
 static void
 draw_legend (KsFigureCkaDepth *self,
              cairo_t          *cr,
@@ -415,31 +504,24 @@ draw_legend (KsFigureCkaDepth *self,
              double            y)
 {
   const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-  GPtrArray *curves = self->series[KS_CKA_DEPTH_TO_INPUT];
-  double spacing = 4 * theme->padding;
-  double total = 0.0;
-  double x;
+  g_autofree guint *row_starts = g_new (guint, n_keys (self) + 2);
+  guint rows = legend_rows (self, width, row_starts);
+  double row_height = legend_row_height (theme);
 
-  for (guint c = 0; c < curves->len; c++)
-    total += key_width (theme, ((KsFigureSeries *) g_ptr_array_index (curves, c))->name) + spacing;
-  if (self->bands->len > 0)
-    total += key_width (theme, BAND_KEY_NAME) + spacing;
-  x = (width - total + spacing) / 2;
-  y += legend_height (theme) / 2;
-  for (guint c = 0; c < curves->len; c++)
+  for (guint r = 0; r < rows; r++)
     {
-      const char *name = ((KsFigureSeries *) g_ptr_array_index (curves, c))->name;
+      double total = 0.0;
+      double x;
 
-      draw_curve_key (cr, theme, look_of (self->series_kinds[KS_CKA_DEPTH_TO_INPUT][c]), x, y);
-      ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, name, NULL,
-                    x + LEGEND_SAMPLE_LENGTH + theme->padding, y, 0.0, 0.5, KS_TEXT_HORIZONTAL);
-      x += key_width (theme, name) + spacing;
-    }
-  if (self->bands->len > 0)
-    {
-      draw_band_key (cr, theme, x, y);
-      ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, BAND_KEY_NAME, NULL,
-                    x + LEGEND_SAMPLE_LENGTH + theme->padding, y, 0.0, 0.5, KS_TEXT_HORIZONTAL);
+      for (guint k = row_starts[r]; k < row_starts[r + 1]; k++)
+        total += key_width (theme, key_name (self, k)) +
+                 (k > row_starts[r] ? key_spacing (theme) : 0.0);
+      x = (width - total) / 2;
+      for (guint k = row_starts[r]; k < row_starts[r + 1]; k++)
+        {
+          draw_key (self, cr, k, x, y + (r + 0.5) * row_height);
+          x += key_width (theme, key_name (self, k)) + key_spacing (theme);
+        }
     }
 }
 
@@ -458,8 +540,15 @@ default_footnote (KsFigureCkaDepth *self)
   g_string_append (text, ". The infinite network's kernels are fixed by its architecture; "
                    "the finite-width curve is one network drawn from the prior");
   if (ks_result_has_kernels (self->result, KS_KERNEL_POSTERIOR))
-    g_string_append (text, "; the posterior has been conditioned on the outputs");
-  g_string_append_c (text, '.');
+    {
+      g_autofree char *posterior = ks_figure_posterior_note (self->result);
+
+      g_string_append (text, "; the posterior is conditioned on the outputs, and where "
+                       "layers are finite it can move away from the input towards them.");
+      g_string_append (text, posterior);
+    }
+  else
+    g_string_append_c (text, '.');
   return g_string_free (text, FALSE);
 }
 
@@ -537,7 +626,7 @@ grid_height (KsFigureCkaDepth *self,
   const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
 
   return MAX (height - ks_figure_footnote_height (theme, self->footnote, width) -
-              legend_height (theme), 1.0);
+              legend_height (self, width), 1.0);
 }
 
 /* The panels' width does not depend on the height: measure what surrounds a panel once,
@@ -554,7 +643,7 @@ ks_figure_cka_depth_preferred_height (KsFigureCkaDepth *self,
 
   theme = ks_figure_grid_get_theme (self->grid);
   panel = ks_figure_grid_get_panel_rect (self->grid, width, trial, 0);
-  return ceil (trial - panel.height + PANEL_ASPECT * panel.width + legend_height (theme) +
+  return ceil (trial - panel.height + PANEL_ASPECT * panel.width + legend_height (self, width) +
                ks_figure_footnote_height (theme, self->footnote, width));
 }
 

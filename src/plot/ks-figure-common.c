@@ -9,6 +9,7 @@
 
 #include "ks-error.h"
 #include "ks-text.h"
+#include "ks-ticks.h"
 
 static const struct
 {
@@ -28,6 +29,12 @@ static const struct
   [KS_FIGURE_SPREAD] = {
     "spread",
     "prior variance of the top-layer kernel against width and depth", 120.0 },
+  [KS_FIGURE_EVIDENCE] = {
+    "evidence",
+    "log evidence log P(Y) against width, infinite width as reference", 120.0 },
+  [KS_FIGURE_PREDICT] = {
+    "predict",
+    "test accuracy (or RMSE) of the deep kernel machine against width scale", 120.0 },
 };
 
 const char *
@@ -82,7 +89,40 @@ ks_figure_style_init (KsFigureStyle *style)
   *style = (KsFigureStyle) {
     .colormap = KS_COLORMAP_VIRIDIS,
     .panel_letters = TRUE,
+    .ranges = KS_FIGURE_RANGES_ROW,
+    .show_posterior = TRUE,
   };
+}
+
+static const char * const range_names[] = {
+  [KS_FIGURE_RANGES_ROW] = "row",
+  [KS_FIGURE_RANGES_PANEL] = "panel",
+};
+
+const char *
+ks_figure_ranges_to_string (KsFigureRanges ranges)
+{
+  g_return_val_if_fail (ranges < G_N_ELEMENTS (range_names), NULL);
+  return range_names[ranges];
+}
+
+gboolean
+ks_figure_ranges_from_string (const char     *name,
+                              KsFigureRanges *ranges,
+                              GError        **error)
+{
+  g_return_val_if_fail (ranges != NULL, FALSE);
+
+  for (guint r = 0; r < G_N_ELEMENTS (range_names); r++)
+    if (name != NULL && g_ascii_strcasecmp (name, range_names[r]) == 0)
+      {
+        *ranges = (KsFigureRanges) r;
+        return TRUE;
+      }
+  g_set_error (error, KS_ERROR, KS_ERROR_PARSE,
+               "--ranges: expected row (one colour range per row) or panel (one per "
+               "panel), got '%s'", name != NULL ? name : "");
+  return FALSE;
 }
 
 guint
@@ -234,6 +274,83 @@ ks_figure_kind_heading (KsKernelKind kind,
     }
 }
 
+static const char *
+posterior_method (KsResult *result)
+{
+  /* The result keeps its diagnostics. */
+  JsonNode *diagnostics = ks_result_get_posterior_diagnostics (result);
+  JsonObject *object;
+
+  if (diagnostics == NULL || !JSON_NODE_HOLDS_OBJECT (diagnostics))
+    return NULL;
+  object = json_node_get_object (diagnostics);
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "method", ""), "hmc") == 0)
+    return "hmc";
+  return "dkm";
+}
+
+char *
+ks_figure_result_kind_heading (KsResult     *result,
+                               KsKernelKind  kind)
+{
+  const char *method;
+
+  if (kind != KS_KERNEL_POSTERIOR || (method = posterior_method (result)) == NULL)
+    return ks_figure_kind_heading (kind, ks_result_get_n_samples_done (result));
+  return g_strdup (g_str_equal (method, "hmc") ? "posterior, HMC mean"
+                                               : "posterior, deep kernel machine");
+}
+
+static void
+append_dkm_note (JsonObject *object,
+                 GString    *text)
+{
+  g_autofree char *scale = ks_format_number (
+    json_object_get_double_member_with_default (object, "width_scale", 1.0), 3);
+  g_autofree char *norm = ks_format_number (
+    json_object_get_double_member_with_default (object, "relative_gradient_norm", NAN), 2);
+  gboolean converged = json_object_get_boolean_member_with_default (object, "converged",
+                                                                    FALSE);
+
+  g_string_append_printf (text, " Posterior: the deep kernel machine given Y, each finite "
+                          "layer weighted by ν × its width, ν = %s; %s after %" G_GINT64_FORMAT
+                          " iterations (relative gradient %s).", scale,
+                          converged ? "converged" : "not converged",
+                          json_object_get_int_member_with_default (object, "iterations", 0),
+                          norm);
+}
+
+static void
+append_hmc_note (JsonObject *object,
+                 GString    *text)
+{
+  g_autofree char *acceptance = ks_format_number (
+    json_object_get_double_member_with_default (object, "acceptance_rate", NAN), 2);
+
+  g_string_append_printf (text, " Posterior: the mean over %" G_GINT64_FORMAT " Hamiltonian "
+                          "Monte Carlo draws of the weights given Y per chain (acceptance %s).",
+                          json_object_get_int_member_with_default (object, "draws", 0),
+                          acceptance);
+}
+
+char *
+ks_figure_posterior_note (KsResult *result)
+{
+  JsonNode *diagnostics = ks_result_get_posterior_diagnostics (result);
+  GString *text = g_string_new (NULL);
+  JsonObject *object;
+
+  if (diagnostics == NULL || !JSON_NODE_HOLDS_OBJECT (diagnostics) ||
+      !ks_result_has_kernels (result, KS_KERNEL_POSTERIOR))
+    return g_string_free (text, FALSE);
+  object = json_node_get_object (diagnostics);
+  if (g_str_equal (posterior_method (result), "hmc"))
+    append_hmc_note (object, text);
+  else
+    append_dkm_note (object, text);
+  return g_string_free (text, FALSE);
+}
+
 const char *
 ks_figure_cka_name (KsCkaKind kind)
 {
@@ -256,13 +373,13 @@ ks_figure_text_or_default (const char *asked,
   return asked != NULL ? asked : fallback;
 }
 
-/* The footnote is wrapped to the figure's width less its margins and some air, so that
- * its longest lines do not run into the edges. */
+/* The footnote spans the figure's width less its margins (text is drawn exactly as
+ * measured, see ks-text.c, so its longest lines end at the margins). */
 static double
 footnote_wrap (const KsPlotTheme *theme,
                double             width)
 {
-  return MAX (width - 2 * theme->margin - 4 * theme->padding, 1.0);
+  return MAX (width - 2 * theme->margin, 1.0);
 }
 
 double

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each figure (ks-figure-kernels.h, ks-figure-cka-matrix.h, ks-figure-cka-depth.h,
- * ks-figure-spread.h) is built once from a result, then drawn at any size (in points)
+ * ks-figure-spread.h, ks-figure-evidence.h, ks-figure-predict.h) is built once from a result, then drawn at any size (in points)
  * onto any cairo_t: the window's views and every exported file call the same routine, and
  * the hit tests answer for the same size. A figure adapts its layout to the size it is
  * asked about, so one figure is used from one thread at a time.
@@ -25,10 +25,12 @@ typedef enum
   KS_FIGURE_CKA_MATRIX,
   KS_FIGURE_CKA_DEPTH,
   KS_FIGURE_SPREAD,
+  KS_FIGURE_EVIDENCE,
+  KS_FIGURE_PREDICT,
   KS_N_FIGURES,
 } KsFigureKind;
 
-/* "kernels", "cka-matrix", "cka-depth", "spread". */
+/* "kernels", "cka-matrix", "cka-depth", "spread", "evidence", "predict". */
 const char  *ks_figure_kind_to_string     (KsFigureKind   kind);
 /* One line saying what the figure shows, for --list and menus. */
 const char  *ks_figure_kind_describe      (KsFigureKind   kind);
@@ -44,6 +46,20 @@ double       ks_figure_kind_default_width (KsFigureKind   kind);
  * ks_figure_choose_layers ()). */
 #define KS_FIGURE_MAX_AUTO_LAYERS 12
 
+/* How the heatmaps of a grid share colour ranges. */
+typedef enum
+{
+  KS_FIGURE_RANGES_ROW,    /* one range per row (a colour means one value across layers) */
+  KS_FIGURE_RANGES_PANEL,  /* each panel its own range, shown under it: the contrast of
+                            * every layer, at the cost of comparing colours across them */
+} KsFigureRanges;
+
+/* "row", "panel". */
+const char  *ks_figure_ranges_to_string   (KsFigureRanges  ranges);
+gboolean     ks_figure_ranges_from_string (const char     *name,
+                                           KsFigureRanges *ranges,
+                                           GError        **error);
+
 typedef struct
 {
   KsColormap    colormap;       /* of the heatmaps */
@@ -57,9 +73,14 @@ typedef struct
    * ks_figure_choose_layers (). */
   const guint  *layers;
   guint         n_layers;
+  /* The kernel grid: how its heatmaps share colour ranges, and whether it shows the
+   * posterior row when the result has posterior kernels. */
+  KsFigureRanges ranges;
+  gboolean      show_posterior;
 } KsFigureStyle;
 
-/* viridis, the figures' own title and footnote, panel letters, layers chosen. */
+/* viridis, the figures' own title and footnote, panel letters, layers chosen, ranges
+ * per row, the posterior shown. */
 void         ks_figure_style_init         (KsFigureStyle *style);
 
 /* Every layer when there are at most KS_FIGURE_MAX_AUTO_LAYERS; otherwise every k-th

@@ -4,7 +4,13 @@
  */
 #include "ks-figure-grid.h"
 
+#include <math.h>
+
 #include "ks-text.h"
+
+/* The panel height a rotated row heading is wrapped to and the heading column's width
+ * depend on each other; they settle in two or three passes. */
+#define MAX_HEADING_PASSES 6
 
 typedef struct
 {
@@ -35,6 +41,7 @@ typedef struct
 {
   double title_height;
   double heading_width;     /* of the row-heading column */
+  double heading_wrap;      /* the length rotated row headings were measured wrapped to */
   double heading_height;    /* of the column-heading row */
   double letter_height;     /* strip above each panel for its letter */
   double colorbar_width;    /* of the colour-bar column, gap included */
@@ -296,6 +303,7 @@ compute_layout (KsFigureGrid *grid,
   double inner_width = width - 2 * theme->margin;
   double inner_height = height - 2 * theme->margin;
   double bar;
+  double row_height;
   KsRect area;
 
   *layout = (GridLayout) { 0 };
@@ -313,15 +321,27 @@ compute_layout (KsFigureGrid *grid,
   bar = widest_colorbar (grid);
   layout->colorbar_width = bar > 0 ? bar + gap : 0.0;
 
-  /* Row headings need the row height, which needs the column headings, which need the
-   * column width, which needs the row headings: estimate the row height first. */
-  layout->heading_width = row_heading_width (grid, inner_width,
-                                             (inner_height - layout->title_height) / grid->n_rows);
-  layout->cell_width = (inner_width - layout->heading_width - layout->colorbar_width -
-                        (grid->n_columns - 1) * gap) / grid->n_columns;
-  layout->heading_height = column_heading_height (grid, layout->cell_width);
-  layout->cell_height = (inner_height - layout->title_height - layout->heading_height -
-                         (grid->n_rows - 1) * gap) / grid->n_rows;
+  /* Row headings need the panel height, which needs the column headings, which need the
+   * column width, which needs the row headings: start from a third of the height, and
+   * measure again with the panel height that gives until the two agree. Whatever the
+   * last pass measured with is what the headings are drawn wrapped to. */
+  row_height = (inner_height - layout->title_height) / grid->n_rows;
+  for (guint pass = 0; pass < MAX_HEADING_PASSES; pass++)
+    {
+      double panel_height;
+
+      layout->heading_wrap = MAX (row_height, 1.0);
+      layout->heading_width = row_heading_width (grid, inner_width, layout->heading_wrap);
+      layout->cell_width = (inner_width - layout->heading_width - layout->colorbar_width -
+                            (grid->n_columns - 1) * gap) / grid->n_columns;
+      layout->heading_height = column_heading_height (grid, layout->cell_width);
+      layout->cell_height = (inner_height - layout->title_height - layout->heading_height -
+                             (grid->n_rows - 1) * gap) / grid->n_rows;
+      panel_height = layout->cell_height - layout->letter_height;
+      if (fabs (panel_height - row_height) < 0.01 || !grid->rotated_row_headings)
+        break;
+      row_height = panel_height;
+    }
   layout->cell_width = MAX (layout->cell_width, 0.0);
   layout->cell_height = MAX (layout->cell_height, 0.0);
 
@@ -427,7 +447,7 @@ draw_headings (KsFigureGrid     *grid,
 
         if (grid->rotated_row_headings)
           ks_text_draw_wrapped (cr, theme, KS_TEXT_ROLE_HEADING, grid->row_headings[r],
-                                panel.height, NULL, x, panel.y + panel.height / 2,
+                                layout->heading_wrap, NULL, x, panel.y + panel.height / 2,
                                 0.5, 0.0, KS_TEXT_VERTICAL_UP);
         else
           ks_text_draw_wrapped (cr, theme, KS_TEXT_ROLE_HEADING, grid->row_headings[r],

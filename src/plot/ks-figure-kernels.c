@@ -42,6 +42,12 @@ struct _KsFigureKernels
   guint          n_columns;
   guint         *layers;
 
+  /* KS_FIGURE_RANGES_PANEL: each panel's own colour range (row by row), and whether its
+   * extremes were left to saturate. */
+  KsFigureRanges range_mode;
+  KsRange       *panel_ranges;
+  gboolean      *panel_clipped;
+
   /* Class of each point and the names of the classes, or NULL without labels. */
   const int     *labels;
   char         **class_names;
@@ -86,10 +92,27 @@ ks_figure_kernels_get_row_range (KsFigureKernels *self,
   return self->ranges[row];
 }
 
+KsRange
+ks_figure_kernels_get_panel_range (KsFigureKernels *self,
+                                   guint            row,
+                                   guint            column)
+{
+  g_return_val_if_fail (row < self->n_rows && column < self->n_columns, KS_RANGE_EMPTY);
+  if (self->range_mode == KS_FIGURE_RANGES_PANEL)
+    return self->panel_ranges[row * self->n_columns + column];
+  return self->ranges[row];
+}
+
 gboolean
 ks_figure_kernels_has_shared_range (KsFigureKernels *self)
 {
   return self->shared_range;
+}
+
+KsFigureRanges
+ks_figure_kernels_get_ranges (KsFigureKernels *self)
+{
+  return self->range_mode;
 }
 
 const gsl_matrix *
@@ -138,11 +161,13 @@ choose_columns (KsFigureKernels      *self,
 }
 
 static gboolean
-choose_rows (KsFigureKernels  *self,
-             GError          **error)
+choose_rows (KsFigureKernels      *self,
+             const KsFigureStyle  *style,
+             GError              **error)
 {
   for (guint k = 0; k < G_N_ELEMENTS (row_kinds); k++)
-    if (ks_result_has_kernels (self->result, row_kinds[k]))
+    if (ks_result_has_kernels (self->result, row_kinds[k]) &&
+        (row_kinds[k] != KS_KERNEL_POSTERIOR || style->show_posterior))
       self->kinds[self->n_rows++] = row_kinds[k];
   if (self->n_rows > 0)
     return TRUE;
@@ -167,19 +192,21 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* The finite entries i <= j of a row's panels (the kernels are symmetric), every k-th
- * when there are too many, sorted. */
+/* The finite entries i <= j (the kernels are symmetric) of a row's panels in columns
+ * first .. last, every k-th when there are too many, sorted. */
 static GArray *
-row_entries (KsFigureKernels *self,
-             guint            row)
+panel_entries (KsFigureKernels *self,
+               guint            row,
+               guint            first,
+               guint            last)
 {
   gsize p = ks_dataset_get_n_points (self->dataset);
-  gsize total = self->n_columns * p * (p + 1) / 2;
+  gsize total = (last - first + 1) * p * (p + 1) / 2;
   gsize stride = (total + RANGE_MAX_VALUES - 1) / RANGE_MAX_VALUES;
   GArray *values = g_array_sized_new (FALSE, FALSE, sizeof (double), total / stride + 1);
   gsize k = 0;
 
-  for (guint c = 0; c < self->n_columns; c++)
+  for (guint c = first; c <= last; c++)
     {
       const gsl_matrix *m = ks_figure_kernels_get_matrix (self, row, c);
 
@@ -196,31 +223,40 @@ row_entries (KsFigureKernels *self,
   return values;
 }
 
-/* All of the row's entries, or their central part when the extremes are far out. */
+/* All of the sorted values, or their central part when the extremes are far out; full
+ * gets the whole range. */
+static KsRange
+values_range (GArray   *values,
+              KsRange  *full,
+              gboolean *clipped)
+{
+  const double *v = (const double *) values->data;
+  gsize n = values->len;
+  KsRange central;
+
+  *clipped = FALSE;
+  *full = KS_RANGE_EMPTY;
+  if (n == 0)
+    return KS_RANGE_EMPTY;
+  *full = (KsRange) { v[0], v[n - 1] };
+  central = (KsRange) { v[(gsize) floor (RANGE_TAIL * (n - 1))],
+                        v[(gsize) ceil ((1.0 - RANGE_TAIL) * (n - 1))] };
+  if (central.hi > central.lo && full->hi - full->lo > RANGE_STRETCH * (central.hi - central.lo))
+    {
+      *clipped = TRUE;
+      return central;
+    }
+  return *full;
+}
+
 static KsRange
 row_range (KsFigureKernels *self,
            guint            row,
            gboolean        *clipped)
 {
-  g_autoptr(GArray) values = row_entries (self, row);
-  const double *v = (const double *) values->data;
-  gsize n = values->len;
-  KsRange full;
-  KsRange central;
+  g_autoptr(GArray) values = panel_entries (self, row, 0, self->n_columns - 1);
 
-  *clipped = FALSE;
-  if (n == 0)
-    return KS_RANGE_EMPTY;
-  full = (KsRange) { v[0], v[n - 1] };
-  central = (KsRange) { v[(gsize) floor (RANGE_TAIL * (n - 1))],
-                        v[(gsize) ceil ((1.0 - RANGE_TAIL) * (n - 1))] };
-  self->full_ranges[row] = full;
-  if (central.hi > central.lo && full.hi - full.lo > RANGE_STRETCH * (central.hi - central.lo))
-    {
-      *clipped = TRUE;
-      return central;
-    }
-  return full;
+  return values_range (values, &self->full_ranges[row], clipped);
 }
 
 /* One range per row over its panels; the union for every row when each row's range
@@ -252,6 +288,31 @@ choose_ranges (KsFigureKernels *self)
       self->ranges[r] = all;
 }
 
+/* Each panel its own range, by the rule of the rows; the rows keep theirs for the
+ * footnote's full ranges. One colour bar, of positions within a range, serves all. */
+static void
+choose_panel_ranges (KsFigureKernels *self)
+{
+  gboolean diverging = ks_colormap_is_diverging (self->colormap);
+  guint n_panels = self->n_rows * self->n_columns;
+
+  self->panel_ranges = g_new (KsRange, n_panels);
+  self->panel_clipped = g_new0 (gboolean, n_panels);
+  for (guint r = 0; r < self->n_rows; r++)
+    for (guint c = 0; c < self->n_columns; c++)
+      {
+        g_autoptr(GArray) values = panel_entries (self, r, c, c);
+        guint panel = r * self->n_columns + c;
+        KsRange full;
+        KsRange range = values_range (values, &full, &self->panel_clipped[panel]);
+
+        self->clipped = self->clipped || self->panel_clipped[panel];
+        ks_heatmap_range_settle (&range, diverging);
+        self->panel_ranges[panel] = range;
+      }
+  self->shared_range = TRUE;
+}
+
 static void
 take_classes (KsFigureKernels *self)
 {
@@ -272,8 +333,8 @@ panel_style (KsFigureKernels *self,
 {
   ks_heatmap_style_init (style);
   style->colormap = self->colormap;
-  style->vmin = self->ranges[row].lo;
-  style->vmax = self->ranges[row].hi;
+  style->vmin = ks_figure_kernels_get_panel_range (self, row, column).lo;
+  style->vmax = ks_figure_kernels_get_panel_range (self, row, column).hi;
   style->diverging = ks_colormap_is_diverging (self->colormap);
   style->row_classes = self->labels;
   style->col_classes = self->labels;
@@ -284,6 +345,97 @@ panel_style (KsFigureKernels *self,
   style->show_row_labels = column == 0;
   style->show_col_labels = row == self->n_rows - 1;
   style->reserve_label_space = TRUE;
+}
+
+/* Per-panel ranges are written above each panel's cells, in this much room. */
+static double
+annotation_height (const KsPlotTheme *theme)
+{
+  double height;
+
+  ks_text_measure (theme, KS_TEXT_ROLE_TICK, "0123456789", 0, NULL, &height);
+  return height + theme->padding / 2;
+}
+
+/* Where a panel's heatmap goes within the panel. */
+static KsRect
+heatmap_rect (KsFigureKernels   *self,
+              const KsRect      *rect,
+              const KsPlotTheme *theme)
+{
+  if (self->range_mode != KS_FIGURE_RANGES_PANEL)
+    return *rect;
+  return ks_rect_inset (rect, 0, annotation_height (theme), 0, 0);
+}
+
+/* "−0.66 … 3.04", with a star when the extremes saturate. */
+static char *
+describe_panel_range (const KsRange *range,
+                      gboolean       clipped,
+                      int            significant)
+{
+  g_autofree char *lo = ks_format_number (range->lo, significant);
+  g_autofree char *hi = ks_format_number (range->hi, significant);
+
+  return g_strdup_printf ("%s … %s%s", lo, hi, clipped ? "*" : "");
+}
+
+/* The digits and the size (a factor on the tick font) that let every panel's range fit
+ * in the room above its cells: three digits when all fit, else two, made smaller as much as the
+ * widest needs, so that the ranges read alike and neighbours never run together. */
+static int
+panel_range_digits (KsFigureKernels   *self,
+                    double             room,
+                    const KsPlotTheme *theme,
+                    double            *shrink)
+{
+  guint n_panels = self->n_rows * self->n_columns;
+  double widest = 0.0;
+  int digits = 3;
+
+  for (guint pass = 0; pass < 2; pass++, digits--)
+    {
+      widest = 0.0;
+      for (guint panel = 0; panel < n_panels; panel++)
+        {
+          g_autofree char *text = describe_panel_range (&self->panel_ranges[panel],
+                                                        self->panel_clipped[panel], digits);
+          double width;
+
+          ks_text_measure (theme, KS_TEXT_ROLE_TICK, text, 0, &width, NULL);
+          widest = MAX (widest, width);
+        }
+      if (widest <= room)
+        break;
+    }
+  digits = MAX (digits, 2);
+  *shrink = widest > room && room > 0.0 ? room / widest : 1.0;
+  return digits;
+}
+
+static void
+draw_panel_range (KsFigureKernels       *self,
+                  cairo_t               *cr,
+                  const KsHeatmapLayout *layout,
+                  guint                  panel,
+                  const KsPlotTheme     *theme)
+{
+  /* Centred on the cells, the range may reach half of the room kept for class names
+   * into that room on its left, and as far on its right, where the gap and the next
+   * panel's room lie. */
+  double room = layout->cells.width + layout->row_label_width;
+  double shrink;
+  int digits = panel_range_digits (self, room, theme, &shrink);
+  g_autofree char *text = describe_panel_range (&self->panel_ranges[panel],
+                                                self->panel_clipped[panel], digits);
+
+  cairo_save (cr);
+  cairo_translate (cr, layout->cells.x + layout->cells.width / 2,
+                   layout->cells.y - theme->padding / 4);
+  cairo_scale (cr, shrink, shrink);
+  ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, text, NULL, 0.0, 0.0, 0.5, 1.0,
+                KS_TEXT_HORIZONTAL);
+  cairo_restore (cr);
 }
 
 /* The fewest points of one class: the narrowest block between separators. */
@@ -334,6 +486,7 @@ draw_panel (cairo_t      *cr,
   KsHeatmapStyle style;
   KsMatrixView view;
   KsPlotTheme thin;
+  KsRect cells;
 
   if (m == NULL)
     {
@@ -344,10 +497,18 @@ draw_panel (cairo_t      *cr,
     }
   panel_style (self, row, column, &style);
   view = matrix_view (m);
+  cells = heatmap_rect (self, rect, theme);
   /* A shallow copy: the heatmap only reads the theme. */
   thin = *theme;
-  thin.separator_line_width = separator_width (self, rect, &style, theme);
-  ks_heatmap_draw (cr, rect, &view, &style, &thin);
+  thin.separator_line_width = separator_width (self, &cells, &style, theme);
+  ks_heatmap_draw (cr, &cells, &view, &style, &thin);
+  if (self->range_mode == KS_FIGURE_RANGES_PANEL)
+    {
+      KsHeatmapLayout layout;
+
+      ks_heatmap_layout (&cells, m->size1, m->size2, &style, theme, &layout);
+      draw_panel_range (self, cr, &layout, panel, theme);
+    }
 }
 
 static KsRect
@@ -359,11 +520,13 @@ panel_content (const KsRect *rect,
   guint row = panel / self->n_columns;
   guint column = panel % self->n_columns;
   gsize p = ks_dataset_get_n_points (self->dataset);
+  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
+  KsRect cells = heatmap_rect (self, rect, theme);
   KsHeatmapStyle style;
   KsHeatmapLayout layout;
 
   panel_style (self, row, column, &style);
-  ks_heatmap_layout (rect, p, p, &style, ks_figure_grid_get_theme (self->grid), &layout);
+  ks_heatmap_layout (&cells, p, p, &style, theme, &layout);
   return layout.cells;
 }
 
@@ -400,6 +563,18 @@ append_range_note (KsFigureKernels *self,
         ks_range_include (&all, self->full_ranges[r].hi);
       }
   entries = describe_range (&all);
+  if (self->range_mode == KS_FIGURE_RANGES_PANEL)
+    {
+      g_string_append (text, " Each panel has its own colour range, written above it "
+                       "(lowest … highest colour), so that every layer shows its own "
+                       "structure; equal colours in two panels need not be equal values");
+      if (self->clipped)
+        g_string_append_printf (text, ". *: the central 99 %% of the panel's entries, "
+                                "colours saturating beyond (all entries lie in %s).", entries);
+      else
+        g_string_append (text, ".");
+      return;
+    }
   if (self->shared_range)
     g_string_append_printf (text, " One colour range for every panel, %s", colours);
   else
@@ -425,16 +600,44 @@ default_footnote (KsFigureKernels *self)
     g_string_append (text, "; finite-width networks drawn from the prior");
   g_string_append_c (text, '.');
   append_range_note (self, text);
+  for (guint r = 0; r < self->n_rows; r++)
+    if (self->kinds[r] == KS_KERNEL_POSTERIOR)
+      {
+        g_autofree char *posterior = ks_figure_posterior_note (self->result);
+
+        g_string_append (text, posterior);
+      }
   return g_string_free (text, FALSE);
 }
 
-/* A bar beside one row is only a row high: it gets the symbol, the footnote the words. */
+/* A bar beside one row is only a row high: it gets the symbol, the footnote the words.
+ * With a range per panel the bar maps positions within a panel's range. */
 static const char *
 colorbar_label (KsFigureKernels *self)
 {
+  if (self->range_mode == KS_FIGURE_RANGES_PANEL)
+    return ks_colormap_is_diverging (self->colormap)
+           ? "Kᵢⱼ / bound of its panel (bounds above the panels)"
+           : "(Kᵢⱼ − low) / (high − low) of its panel (above it)";
   if (!self->shared_range)
     return "Kᵢⱼ";
   return self->clipped ? "kernel entry Kᵢⱼ (central 99 %)" : "kernel entry Kᵢⱼ";
+}
+
+static const char *
+colorbar_symbol (KsFigureKernels *self)
+{
+  return self->range_mode == KS_FIGURE_RANGES_PANEL ? "Kᵢⱼ in its panel's range" : "Kᵢⱼ";
+}
+
+/* The values at the ends of the shared bar. */
+static KsRange
+colorbar_range (KsFigureKernels *self)
+{
+  if (self->range_mode != KS_FIGURE_RANGES_PANEL)
+    return self->ranges[0];
+  return ks_colormap_is_diverging (self->colormap) ? (KsRange) { -1.0, 1.0 }
+                                                   : (KsRange) { 0.0, 1.0 };
 }
 
 static void
@@ -450,8 +653,7 @@ build_grid (KsFigureKernels     *self,
   ks_figure_grid_set_title (self->grid, ks_figure_text_or_default (style->title, title));
   for (guint r = 0; r < self->n_rows; r++)
     {
-      self->row_headings[r] = ks_figure_kind_heading (self->kinds[r],
-                                                      ks_result_get_n_samples_done (self->result));
+      self->row_headings[r] = ks_figure_result_kind_heading (self->result, self->kinds[r]);
       ks_figure_grid_set_row_heading (self->grid, r, self->row_headings[r]);
     }
   for (guint c = 0; c < self->n_columns; c++)
@@ -466,8 +668,9 @@ build_grid (KsFigureKernels     *self,
 
   if (self->shared_range)
     {
-      ks_colorbar_style_init (&bar, self->colormap, self->ranges[0].lo, self->ranges[0].hi,
-                              colorbar_label (self));
+      KsRange range = colorbar_range (self);
+
+      ks_colorbar_style_init (&bar, self->colormap, range.lo, range.hi, colorbar_label (self));
       ks_figure_grid_set_shared_colorbar (self->grid, &bar);
     }
   else
@@ -496,9 +699,12 @@ ks_figure_kernels_new (KsResult            *result,
   self->colormap = style->colormap;
   for (guint r = 0; r < G_N_ELEMENTS (row_kinds); r++)
     self->full_ranges[r] = KS_RANGE_EMPTY;
-  if (!choose_columns (self, style, error) || !choose_rows (self, error))
+  self->range_mode = style->ranges;
+  if (!choose_columns (self, style, error) || !choose_rows (self, style, error))
     return NULL;
   choose_ranges (self);
+  if (self->range_mode == KS_FIGURE_RANGES_PANEL)
+    choose_panel_ranges (self);
   take_classes (self);
   build_grid (self, style, theme);
   footnote = default_footnote (self);
@@ -519,34 +725,14 @@ ks_figure_kernels_free (KsFigureKernels *self)
   for (guint r = 0; r < self->n_rows; r++)
     g_free (self->row_headings[r]);
   g_free (self->layers);
+  g_free (self->panel_ranges);
+  g_free (self->panel_clipped);
   g_free (self->footnote);
   g_clear_pointer (&self->result, ks_result_unref);
   g_free (self);
 }
 
 /* ---- layout and drawing ---- */
-
-/* The grid measures rotated row headings against an estimate of the row height but draws
- * them wrapped to the panel's height: broken into lines that fit the panel beforehand,
- * they keep the same lines both times and never run into the class names. The panels'
- * height does not depend on the row headings, only their width does. */
-static void
-break_row_headings (KsFigureKernels *self,
-                    double           width,
-                    double           grid_height)
-{
-  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-  KsRect panel = ks_figure_grid_get_panel_rect (self->grid, width, grid_height, 0);
-
-  for (guint r = 0; r < self->n_rows; r++)
-    {
-      g_autofree char *lines = ks_figure_break_lines (theme, KS_TEXT_ROLE_HEADING,
-                                                      self->row_headings[r],
-                                                      panel.height - 1.0);
-
-      ks_figure_grid_set_row_heading (self->grid, r, lines);
-    }
-}
 
 /* Where a panel's heatmap falls in a grid width x grid_height. */
 static void
@@ -557,13 +743,15 @@ layout_in_grid (KsFigureKernels *self,
                 guint            column,
                 KsHeatmapLayout *layout)
 {
-  KsRect rect = ks_figure_grid_get_panel_rect (self->grid, width, grid_height,
-                                               row * self->n_columns + column);
+  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
+  KsRect panel = ks_figure_grid_get_panel_rect (self->grid, width, grid_height,
+                                                row * self->n_columns + column);
+  KsRect rect = heatmap_rect (self, &panel, theme);
   gsize p = ks_dataset_get_n_points (self->dataset);
   KsHeatmapStyle style;
 
   panel_style (self, row, column, &style);
-  ks_heatmap_layout (&rect, p, p, &style, ks_figure_grid_get_theme (self->grid), layout);
+  ks_heatmap_layout (&rect, p, p, &style, theme, layout);
 }
 
 /* A colour bar is as long as the cells of the rows it serves: its label is the words
@@ -575,6 +763,7 @@ fit_colorbar_labels (KsFigureKernels *self,
 {
   const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
   const char *label = colorbar_label (self);
+  KsRange range = colorbar_range (self);
   KsHeatmapLayout top;
   KsHeatmapLayout bottom;
   KsColorbarStyle bar;
@@ -586,13 +775,13 @@ fit_colorbar_labels (KsFigureKernels *self,
   layout_in_grid (self, width, grid_height, self->n_rows - 1, 0, &bottom);
   ks_text_measure (theme, KS_TEXT_ROLE_LABEL, label, 0, &label_width, NULL);
   if (label_width > bottom.cells.y + bottom.cells.height - top.cells.y)
-    label = "Kᵢⱼ";
-  ks_colorbar_style_init (&bar, self->colormap, self->ranges[0].lo, self->ranges[0].hi, label);
+    label = colorbar_symbol (self);
+  ks_colorbar_style_init (&bar, self->colormap, range.lo, range.hi, label);
   ks_figure_grid_set_shared_colorbar (self->grid, &bar);
 }
 
-/* The height of the grid above the footnote, with the headings and colour bar labels
- * made to fit it. */
+/* The height of the grid above the footnote, with the colour bar's label made to fit
+ * it. */
 static double
 grid_height (KsFigureKernels *self,
              double           width,
@@ -601,7 +790,6 @@ grid_height (KsFigureKernels *self,
   const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
   double grid = MAX (height - ks_figure_footnote_height (theme, self->footnote, width), 1.0);
 
-  break_row_headings (self, width, grid);
   fit_colorbar_labels (self, width, grid);
   return grid;
 }
@@ -634,6 +822,10 @@ cells_fill_width (double   width,
 
   layout_in_grid (self, width, grid, 0, 0, &layout);
   rect = ks_figure_grid_get_panel_rect (self->grid, width, grid, 0);
+  /* In a figure too low for its headings (wrapped a word or a letter to a line, they
+   * leave the panels no width) nothing fits. */
+  if (rect.width - layout.row_label_width <= 0.0 || layout.cell_size <= 0.0)
+    return FALSE;
   return layout.cell_size >= 0.999 * (rect.width - layout.row_label_width) / p;
 }
 
@@ -685,8 +877,7 @@ static void
 describe_hit (KsFigureKernels *self,
               KsFigureHit     *hit)
 {
-  g_autofree char *kind = ks_figure_kind_heading (self->kinds[hit->row],
-                                                  ks_result_get_n_samples_done (self->result));
+  g_autofree char *kind = ks_figure_result_kind_heading (self->result, self->kinds[hit->row]);
   g_autofree char *layer = ks_figure_layer_heading (ks_result_get_stack (self->result),
                                                     self->layers[hit->column]);
   g_autofree char *row = point_description (self, hit->i);

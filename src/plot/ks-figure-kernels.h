@@ -14,6 +14,12 @@
  * of unusually large norm, typically) stretch a row's range more than 1.5-fold beyond its
  * central 99 %, the colours span that central 99 % and saturate beyond it; the colour bar
  * says so and the footnote gives the full range.
+ *
+ * With style->ranges KS_FIGURE_RANGES_PANEL every panel spans its own range instead (by
+ * the same rule), written above its cells ("−0.66 … 3.04", a star when saturated), and
+ * one colour bar maps positions within a panel's range: each layer shows its structure,
+ * at the cost of comparing colours across panels. The posterior row (when the result has
+ * posterior kernels) is left out when style->show_posterior is FALSE.
  */
 #pragma once
 
@@ -42,11 +48,17 @@ KsKernelKind ks_figure_kernels_get_row_kind   (KsFigureKernels     *self,
 /* The layer (0-based) of a column. */
 guint        ks_figure_kernels_get_column_layer (KsFigureKernels   *self,
                                                guint                column);
-/* The colour range every heatmap of the row uses. */
+/* The colour range every heatmap of the row uses (KS_FIGURE_RANGES_ROW). */
 KsRange      ks_figure_kernels_get_row_range  (KsFigureKernels     *self,
                                                guint                row);
-/* Whether one colour bar (and so one range) serves every row. */
+/* The colour range of one panel: its row's, or its own (KS_FIGURE_RANGES_PANEL). */
+KsRange      ks_figure_kernels_get_panel_range (KsFigureKernels    *self,
+                                               guint                row,
+                                               guint                column);
+/* Whether one colour bar serves every row: one range, or (per-panel ranges) a bar of
+ * positions within each panel's range. */
 gboolean     ks_figure_kernels_has_shared_range (KsFigureKernels   *self);
+KsFigureRanges ks_figure_kernels_get_ranges   (KsFigureKernels     *self);
 /* The matrix drawn in a panel. */
 const gsl_matrix *
              ks_figure_kernels_get_matrix     (KsFigureKernels     *self,

@@ -21,6 +21,13 @@ char        *ks_figure_stack_text         (const KsStack     *stack);
 /* "infinite width (NNGP)", "one finite-width sample", "mean of 16 samples", ... */
 char        *ks_figure_kind_heading       (KsKernelKind       kind,
                                            guint              n_samples);
+/* The heading of a kind in a result: for the posterior, which method made it
+ * ("posterior, deep kernel machine"); else ks_figure_kind_heading (). */
+char        *ks_figure_result_kind_heading (KsResult          *result,
+                                           KsKernelKind       kind);
+/* A sentence for a footnote saying how the result's posterior was computed (method,
+ * width scale, convergence or acceptance), starting with a space; "" without one. */
+char        *ks_figure_posterior_note     (KsResult          *result);
 /* "linear CKA", "debiased CKA", "RBF CKA". */
 const char  *ks_figure_cka_name           (KsCkaKind          kind);
 

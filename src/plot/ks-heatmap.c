@@ -226,10 +226,21 @@ ks_paint_image_cells (cairo_t         *cr,
     filter = CAIRO_FILTER_GOOD;
 
   cairo_save (cr);
+  if (filter == CAIRO_FILTER_GOOD)
+    {
+      /* Averaging interpolates where cells are larger than a pixel, towards the
+       * transparent outside of the image, and its kernel reaches beyond the image's
+       * edge: padded with the edge cells and clipped to the box, the cells end where the
+       * box does. */
+      cairo_rectangle (cr, rect->x, rect->y, rect->width, rect->height);
+      cairo_clip (cr);
+    }
   cairo_translate (cr, rect->x, rect->y);
   cairo_scale (cr, rect->width / width, rect->height / height);
   cairo_set_source_surface (cr, image, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), filter);
+  if (filter == CAIRO_FILTER_GOOD)
+    cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   /* Paint, not fill: cairo's SVG surface then places the image itself (<use> of an
    * <image>) where a fill would go through a <pattern>, which viewers smooth. */
   cairo_paint (cr);
@@ -400,6 +411,72 @@ draw_separators (cairo_t               *cr,
 
 /* Names centred on each class block; a name that would crowd its neighbour is left out
  * rather than overlapping it. */
+typedef struct
+{
+  char   *name;
+  double  centre;   /* along the axis labelled */
+  double  extent;   /* of the name along that axis */
+} ClassLabel;
+
+static void
+class_label_clear (gpointer data)
+{
+  g_free (((ClassLabel *) data)->name);
+}
+
+/* One label per class block, at the block's centre. */
+static GArray *
+class_labels (const KsHeatmapLayout *layout,
+              const KsHeatmapStyle  *style,
+              const KsPlotTheme     *theme,
+              const int             *classes,
+              gsize                  n,
+              gboolean               along_rows)
+{
+  GArray *labels = g_array_new (FALSE, FALSE, sizeof (ClassLabel));
+  gsize start = 0;
+
+  g_array_set_clear_func (labels, class_label_clear);
+  for (gsize i = 1; i <= n; i++)
+    {
+      ClassLabel label;
+      double width;
+      double height;
+
+      if (i < n && classes[i] == classes[start])
+        continue;
+      label.name = class_name (style, classes[start]);
+      ks_text_measure (theme, KS_TEXT_ROLE_TICK, label.name, 0, &width, &height);
+      label.centre = ((start + i) / 2.0) * layout->cell_size +
+                     (along_rows ? layout->cells.y : layout->cells.x);
+      label.extent = along_rows ? height : width;
+      g_array_append_val (labels, label);
+      start = i;
+    }
+  return labels;
+}
+
+/* Whether labelling every step-th block keeps the names apart. */
+static gboolean
+labels_fit (GArray            *labels,
+            guint              step,
+            const KsPlotTheme *theme)
+{
+  double last_end = -G_MAXDOUBLE;
+
+  for (guint k = 0; k < labels->len; k += step)
+    {
+      const ClassLabel *label = &g_array_index (labels, ClassLabel, k);
+
+      if (label->centre - label->extent / 2 < last_end + theme->padding / 2)
+        return FALSE;
+      last_end = label->centre + label->extent / 2;
+    }
+  return TRUE;
+}
+
+/* Names of every class when they fit, else of every second, third, ... class, so that
+ * the labels that are shown fall at regular steps. */
 static void
 draw_class_labels (cairo_t               *cr,
                    const KsHeatmapLayout *layout,
@@ -409,37 +486,25 @@ draw_class_labels (cairo_t               *cr,
                    gsize                  n,
                    gboolean               along_rows)
 {
-  double last_end = -G_MAXDOUBLE;
-  gsize start = 0;
+  g_autoptr(GArray) labels = class_labels (layout, style, theme, classes, n, along_rows);
+  guint step = 1;
 
-  for (gsize i = 1; i <= n; i++)
+  while (step < labels->len && !labels_fit (labels, step, theme))
+    step++;
+  if (!labels_fit (labels, step, theme))
+    return;
+  for (guint k = 0; k < labels->len; k += step)
     {
-      g_autofree char *name = NULL;
-      double centre;
-      double extent;
-      double width;
-      double height;
+      const ClassLabel *label = &g_array_index (labels, ClassLabel, k);
 
-      if (i < n && classes[i] == classes[start])
-        continue;
-      name = class_name (style, classes[start]);
-      ks_text_measure (theme, KS_TEXT_ROLE_TICK, name, 0, &width, &height);
-      centre = ((start + i) / 2.0) * layout->cell_size +
-               (along_rows ? layout->cells.y : layout->cells.x);
-      extent = along_rows ? height : width;
-      if (centre - extent / 2 >= last_end + theme->padding / 2)
-        {
-          if (along_rows)
-            ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, name, NULL,
-                          layout->cells.x - theme->padding, centre, 1.0, 0.5,
-                          KS_TEXT_HORIZONTAL);
-          else
-            ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, name, NULL,
-                          centre, layout->cells.y + layout->cells.height + theme->padding,
-                          0.5, 0.0, KS_TEXT_HORIZONTAL);
-          last_end = centre + extent / 2;
-        }
-      start = i;
+      if (along_rows)
+        ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, label->name, NULL,
+                      layout->cells.x - theme->padding, label->centre, 1.0, 0.5,
+                      KS_TEXT_HORIZONTAL);
+      else
+        ks_text_draw (cr, theme, KS_TEXT_ROLE_TICK, label->name, NULL, label->centre,
+                      layout->cells.y + layout->cells.height + theme->padding, 0.5, 0.0,
+                      KS_TEXT_HORIZONTAL);
     }
 }
 

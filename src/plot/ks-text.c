@@ -8,15 +8,17 @@
 
 #include "ks-svg-text.h"
 
-/* Hinted metrics or rounded glyph positions would make a label a fraction of a point
- * wider on an image surface than in a PDF, and layouts would differ between the window
- * and the exported file. */
+/* Text is laid out once, in a context that knows nothing of the surface it will be drawn
+ * on, and drawn from that very layout (see ks_text_draw_wrapped ()). Unhinted metrics and
+ * unrounded positions keep the advances linear in the font size; unhinted outlines keep
+ * the glyphs' ink where the layout says it is at any resolution. */
 static void
 configure_context (PangoContext *context)
 {
   cairo_font_options_t *options = cairo_font_options_create ();
 
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
   pango_cairo_context_set_font_options (context, options);
   pango_context_set_round_glyph_positions (context, FALSE);
   cairo_font_options_destroy (options);
@@ -139,10 +141,13 @@ ks_text_draw_wrapped (cairo_t           *cr,
   cairo_translate (cr, x, y);
   cairo_rotate (cr, direction_angle (direction));
 
-  layout = pango_cairo_create_layout (cr);
-  configure_context (pango_layout_get_context (layout));
-  pango_layout_context_changed (layout);
-  setup_layout (layout, theme, role, text, wrap_width);
+  /* Not pango_cairo_create_layout (cr): a layout made for cr's matrix loads its fonts at
+   * the device size, where Pango's size quantisation and the surface's hinting give other
+   * advances than the measured layout's, so that text drawn on a PNG or on screen came
+   * out up to a few tenths of a point longer or shorter than measured, and wrapped text
+   * could break elsewhere. Drawing the measured layout itself makes the drawn text exactly
+   * what was measured; cairo still renders its glyphs at the device resolution. */
+  layout = ks_text_layout_new (theme, role, text, wrap_width);
   pango_layout_get_extents (layout, NULL, &logical);
 
   width = pango_units_to_double (logical.width);

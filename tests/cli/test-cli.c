@@ -1866,12 +1866,13 @@ run_figure (const char *folder,
   return run;
 }
 
-/* "figure --list" names the four figures, one a line, each line starting with its
+/* "figure --list" names the six figures, one a line, each line starting with its
  * name, in this order. */
 static void
 test_figure_list (void)
 {
-  static const char *names[] = { "kernels", "cka-matrix", "cka-depth", "spread" };
+  static const char *names[] = { "kernels", "cka-matrix", "cka-depth", "spread", "evidence",
+                                 "predict" };
   g_auto(TempFolder) tmp = temp_folder_new ();
   g_auto(Run) list = run_cli (tmp.path, "figure", "--list", NULL);
   g_auto(GStrv) lines = NULL;
@@ -2134,6 +2135,124 @@ test_figure_bad_input (void)
   assert_figure_fails (tmp.path, 1, "missing/x.png", no_folder);
 }
 
+/* The evidence figure of a small ReLU stack on iris (P = 20, widths 1, 2 and inf, 4 AIS
+ * runs of 20 temperatures): SVG whose text holds the axis titles, a legend naming AIS,
+ * the infinite width's reference line and the estimator in the footnote. */
+static void
+test_figure_evidence (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) run = run_cli (tmp.path, "figure", "evidence", "--data", "iris", "--points", "20",
+                             "--widths", "1,2,inf", "--runs", "4", "--temperatures", "20",
+                             "--quiet", "--output", "e.svg", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run.status, ==, 0);
+  text = svg_text_of (tmp.path, "e.svg");
+  g_assert_nonnull (strstr (text, "log evidence log P(Y)"));
+  g_assert_nonnull (strstr (text, "width N of every dense layer"));
+  g_assert_nonnull (strstr (text, "finite width, AIS ± 1 SE"));
+  g_assert_nonnull (strstr (text, "infinite width (exact)"));
+  g_assert_nonnull (strstr (text, "annealed importance sampling"));
+}
+
+/* The predict figure (digits, P = 40, two width scales): SVG whose text holds the
+ * accuracy axis, the curve's layer and the NNGP reference; with --targets the axis is
+ * the RMSE instead. */
+static void
+test_figure_predict (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_autofree char *targets = NULL;
+  g_auto(Run) run = run_cli (tmp.path, "figure", "predict", "--points", "40",
+                             "--width-scales", "0.3,3", "--quiet", "--output", "p.svg", NULL);
+  g_auto(Run) rmse = { 0 };
+  g_autofree char *text = NULL;
+  g_autofree char *rmse_text = NULL;
+  GString *rows = g_string_new (NULL);
+
+  g_assert_cmpint (run.status, ==, 0);
+  text = svg_text_of (tmp.path, "p.svg");
+  g_assert_nonnull (strstr (text, "test accuracy (%)"));
+  g_assert_nonnull (strstr (text, "width scale ν"));
+  g_assert_nonnull (strstr (text, "deep kernel machine, layer 6 relu"));
+  g_assert_nonnull (strstr (text, "NNGP (infinite width)"));
+
+  /* One real target per iris point, rising with its index. */
+  for (guint i = 0; i < 150; i++)
+    g_string_append_printf (rows, "%g\n", 0.01 * i);
+  targets = g_build_filename (tmp.path, "y.csv", NULL);
+  g_assert_true (g_file_set_contents (targets, rows->str, -1, NULL));
+  g_string_free (rows, TRUE);
+  rmse = run_cli (tmp.path, "figure", "predict", "--stack", "dense:4,relu,dense:4",
+                  "--data", "iris", "--points", "30", "--targets", "y.csv",
+                  "--width-scales", "1", "--quiet", "--output", "r.svg", NULL);
+  g_assert_cmpint (rmse.status, ==, 0);
+  rmse_text = svg_text_of (tmp.path, "r.svg");
+  g_assert_nonnull (strstr (rmse_text, "test RMSE"));
+}
+
+/* The posterior row and curves come by default when the data has labels, and
+ * --no-posterior leaves them out; --ranges panel writes each panel's range above it and
+ * says so in the footnote. */
+static void
+test_figure_posterior_and_ranges (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  g_auto(Run) with = run_figure (tmp.path, "kernels", "--ranges", "panel", "--output",
+                                 "k.svg", NULL);
+  g_auto(Run) without = run_figure (tmp.path, "kernels", "--no-posterior", "--output",
+                                    "n.svg", NULL);
+  g_auto(Run) depth = run_figure (tmp.path, "cka-depth", "--output", "c.svg", NULL);
+  g_autofree char *with_text = NULL;
+  g_autofree char *without_text = NULL;
+  g_autofree char *depth_text = NULL;
+
+  g_assert_cmpint (with.status, ==, 0);
+  g_assert_cmpint (without.status, ==, 0);
+  g_assert_cmpint (depth.status, ==, 0);
+  with_text = svg_text_of (tmp.path, "k.svg");
+  without_text = svg_text_of (tmp.path, "n.svg");
+  depth_text = svg_text_of (tmp.path, "c.svg");
+  g_assert_nonnull (strstr (with_text, "deep kernel machine"));
+  g_assert_nonnull (strstr (with_text, "Each panel has its own colour range"));
+  g_assert_nonnull (strstr (with_text, " … "));
+  g_assert_null (strstr (without_text, "deep kernel machine"));
+  g_assert_null (strstr (without_text, " … "));
+  g_assert_nonnull (strstr (depth_text, "posterior, deep kernel machine"));
+  g_assert_nonnull (strstr (depth_text, "one finite-width network from the prior"));
+}
+
+/* Options of the new figures are refused elsewhere, and their values are checked:
+ * status 2, a message naming the option, no file. */
+static void
+test_figure_new_options_bad (void)
+{
+  g_auto(TempFolder) tmp = temp_folder_new ();
+  const char *estimator[] = { "kernels", "--estimator", "ais", "--output", "x.pdf", NULL };
+  const char *scales[] = { "predict", "--width-scales", "1,0", "--output", "x.pdf", NULL };
+  const char *fraction[] = { "predict", "--test-fraction", "1", "--output", "x.pdf", NULL };
+  const char *ranges[] = { "kernels", "--ranges", "column", "--output", "x.pdf", NULL };
+  const char *ranges_elsewhere[] = { "cka-depth", "--ranges", "panel", "--output", "x.pdf",
+                                     NULL };
+  const char *both[] = { "kernels", "--posterior", "--no-posterior", "--output", "x.pdf", NULL };
+  const char *widths[] = { "evidence", "--widths", "2,x", "--output", "x.pdf", NULL };
+  const char *bad_estimator[] = { "evidence", "--estimator", "exact", "--output", "x.pdf",
+                                  NULL };
+  const char *layer[] = { "predict", "--layer", "99", "--points", "20", "--output", "x.pdf",
+                          NULL };
+
+  assert_figure_fails (tmp.path, 2, "--estimator", estimator);
+  assert_figure_fails (tmp.path, 2, "--width-scales", scales);
+  assert_figure_fails (tmp.path, 2, "--test-fraction", fraction);
+  assert_figure_fails (tmp.path, 2, "--ranges", ranges);
+  assert_figure_fails (tmp.path, 2, "--ranges", ranges_elsewhere);
+  assert_figure_fails (tmp.path, 2, "--no-posterior", both);
+  assert_figure_fails (tmp.path, 2, "--widths", widths);
+  assert_figure_fails (tmp.path, 2, "--estimator", bad_estimator);
+  assert_figure_fails (tmp.path, 2, "--layer", layer);
+}
+
 /* "figure --help" explains the options and gives examples. */
 static void
 test_figure_help (void)
@@ -2197,6 +2316,10 @@ main (int    argc,
   g_test_add_func ("/cli/predict/bad-input", test_predict_bad_input);
   g_test_add_func ("/cli/posterior-predict/help", test_posterior_predict_help);
   g_test_add_func ("/cli/figure/list", test_figure_list);
+  g_test_add_func ("/cli/figure/evidence", test_figure_evidence);
+  g_test_add_func ("/cli/figure/predict", test_figure_predict);
+  g_test_add_func ("/cli/figure/posterior-and-ranges", test_figure_posterior_and_ranges);
+  g_test_add_func ("/cli/figure/new-options-bad", test_figure_new_options_bad);
   g_test_add_func ("/cli/figure/pdf", test_figure_pdf);
   g_test_add_func ("/cli/figure/svg", test_figure_svg);
   g_test_add_func ("/cli/figure/png", test_figure_png);

@@ -464,6 +464,74 @@ test_png_matches_screen (Fixture       *fixture,
   cairo_surface_destroy (exported);
 }
 
+/* The colour type of a PNG's IHDR chunk: 2 for RGB, 6 for RGB with alpha. */
+static int
+png_colour_type (const guint8 *png,
+                 gsize         length)
+{
+  g_assert_cmpuint (length, >, 25);
+  g_assert_cmpint (memcmp (png + 12, "IHDR", 4), ==, 0);
+  return png[25];
+}
+
+/* A translucent disc on nothing. */
+static void
+draw_translucent (cairo_t  *cr,
+                  double    width,
+                  double    height,
+                  gpointer  user_data)
+{
+  cairo_set_source_rgba (cr, 0.2, 0.4, 0.6, 0.5);
+  cairo_arc (cr, width / 2, height / 2, MIN (width, height) / 3, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+/* A figure on an opaque background is written as RGB, without an alpha channel that
+ * would only say "opaque" at every pixel, and keeps its colours; a drawing that leaves
+ * pixels transparent keeps its alpha. */
+static void
+test_png_rgb_when_opaque (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *opaque = g_build_filename (fixture->folder, "opaque.png", NULL);
+  g_autofree char *clear = g_build_filename (fixture->folder, "clear.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *contents = NULL;
+  g_autofree guint8 *clear_contents = NULL;
+  cairo_surface_t *screen = test_canvas_new (160, 100);
+  cairo_surface_t *exported;
+  cairo_t *cr = cairo_create (screen);
+  KsExportOptions options;
+  gsize length;
+
+  draw_figure (cr, 160, 100, NULL);
+  cairo_destroy (cr);
+  ks_export_options_init (&options, 160, 100);
+  options.dpi = 72;
+  g_assert_true (export_to (opaque, &options, draw_figure, &error));
+  g_assert_true (export_to (clear, &options, draw_translucent, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (opaque, (char **) &contents, &length, &error));
+  g_assert_cmpint (png_colour_type (contents, length), ==, 2);
+  g_assert_true (g_file_get_contents (clear, (char **) &clear_contents, &length, &error));
+  g_assert_cmpint (png_colour_type (clear_contents, length), ==, 6);
+
+  exported = cairo_image_surface_create_from_png (opaque);
+  for (int y = 0; y < 100; y += 3)
+    for (int x = 0; x < 160; x += 3)
+      {
+        double a[3];
+        double b[3];
+
+        test_pixel (screen, x, y, a);
+        test_pixel (exported, x, y, b);
+        test_assert_colour (a, b, 0.0);
+      }
+  cairo_surface_destroy (exported);
+  cairo_surface_destroy (screen);
+}
+
 /* ---- failures ---- */
 
 /* A folder that does not exist: G_IO_ERROR_NOT_FOUND naming the file, and nothing is
@@ -673,6 +741,7 @@ main (int    argc,
   ADD ("pdf", test_pdf);
   ADD ("png-size", test_png_size);
   ADD ("png-matches-screen", test_png_matches_screen);
+  ADD ("png-rgb-when-opaque", test_png_rgb_when_opaque);
   ADD ("missing-folder", test_missing_folder);
   ADD ("folder-is-a-file", test_folder_is_a_file);
   ADD ("dev-full", test_dev_full);

@@ -163,6 +163,51 @@ test_decorations_drawn (void)
   cairo_surface_destroy (canvas);
 }
 
+/* Rotated row headings are wrapped to the height of their row's panels, and the heading
+ * column is as thick as the wrapped text: no ink of a heading may reach into the panels
+ * (where heatmaps put their class labels). Headings of 1 to 12 words in a 3-row grid with
+ * panel letters and two-line column headings, whose panels are much lower than a third of
+ * the figure, so that an estimate of the row height made before the column headings and
+ * letters are known would wrap some of them onto fewer lines than drawn. */
+static void
+test_rotated_headings_clear_of_panels (void)
+{
+  for (guint words = 1; words <= 12; words++)
+    {
+      g_autoptr(KsFigureGrid) grid = ks_figure_grid_new (3, 4);
+      g_autoptr(GString) heading = g_string_new ("mean");
+      cairo_surface_t *canvas = test_canvas_new (320, 220);
+      cairo_t *cr = cairo_create (canvas);
+      guint intruding = 0;
+
+      for (guint w = 1; w < words; w++)
+        g_string_append (heading, " of samples");
+      for (guint r = 0; r < 3; r++)
+        ks_figure_grid_set_row_heading (grid, r, heading->str);
+      for (guint c = 0; c < 4; c++)
+        ks_figure_grid_set_column_heading (grid, c, "a column heading on two lines");
+      ks_figure_grid_set_panel_letters (grid, TRUE);
+      ks_figure_grid_draw (grid, cr, 320, 220);
+      /* The first column's panels (panel letters lie above each panel, outside it). */
+      for (guint r = 0; r < 3; r++)
+        {
+          KsRect panel = ks_figure_grid_get_panel_rect (grid, 320, 220, r * 4);
+
+          for (int y = (int) ceil (panel.y); y < panel.y + panel.height; y++)
+            for (int x = (int) ceil (panel.x); x < panel.x + panel.width; x++)
+              {
+                double rgb[3];
+
+                test_pixel (canvas, x, y, rgb);
+                intruding += test_luminance (rgb) < 0.9;
+              }
+        }
+      g_assert_cmpuint (intruding, ==, 0);
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+    }
+}
+
 /* A grid with no callback, one panel, or a figure too small for its decorations draws
  * without error. */
 static void
@@ -192,6 +237,8 @@ main (int    argc,
   g_test_add_func ("/figure-grid/units", test_units);
   g_test_add_func ("/figure-grid/panel-layout", test_panel_layout);
   g_test_add_func ("/figure-grid/decorations-drawn", test_decorations_drawn);
+  g_test_add_func ("/figure-grid/rotated-headings-clear-of-panels",
+                   test_rotated_headings_clear_of_panels);
   g_test_add_func ("/figure-grid/degenerate", test_degenerate);
 
   return g_test_run ();

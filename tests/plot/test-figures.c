@@ -13,7 +13,9 @@
 #include "ks-experiment.h"
 #include "ks-figure-cka-depth.h"
 #include "ks-figure-cka-matrix.h"
+#include "ks-figure-evidence.h"
 #include "ks-figure-kernels.h"
+#include "ks-figure-predict.h"
 #include "ks-figure-spread.h"
 #include "ks-linalg.h"
 #include "ks-rng.h"
@@ -31,6 +33,46 @@
 
 static KsResult *prior_result;
 static KsResult *posterior_result;
+static KsPredictSweep *predict_sweep;
+
+/* An evidence curve as ks_evidence_curve () returns it, written out: four finite widths
+ * estimated by AIS with their standard errors, and the exact infinite width. */
+static const KsEvidenceEstimate evidence_curve[] = {
+  { 1, -160.0, 4.0, KS_EVIDENCE_AIS, 16, 0.0, 0.9 },
+  { 2, -131.5, 1.5, KS_EVIDENCE_AIS, 16, 0.0, 0.9 },
+  { 4, -128.25, 0.8, KS_EVIDENCE_AIS, 16, 0.0, 0.9 },
+  { 16, -133.0, 0.4, KS_EVIDENCE_AIS, 16, 0.0, 0.9 },
+  { KS_WIDTH_INFINITE, -135.0, 0.0, KS_EVIDENCE_EXACT, 0, 0.0, NAN },
+};
+
+#define PREDICT_LAYER 3
+static const double predict_scales[] = { 0.1, 1.0, 10.0 };
+
+/* The prediction sweep of the posterior experiment's stack with a readout, on its points:
+ * 30 % held out, layer 4 scored. */
+static KsPredictSweep *
+run_predict_sweep (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStack) stack = ks_stack_parse (STACK ",readout:10:noise=0.1", &error);
+  KsDataset *points = ks_result_get_dataset (posterior_result);
+  g_autoptr(gsl_matrix) inputs = ks_dataset_input_matrix (points);
+  g_autoptr(gsl_matrix) outputs = ks_dataset_output_matrix (points);
+  KsPredictSweepOptions options;
+  KsPredictSweep *sweep;
+
+  g_assert_no_error (error);
+  ks_predict_sweep_options_init (&options);
+  options.width_scales = predict_scales;
+  options.n_width_scales = G_N_ELEMENTS (predict_scales);
+  options.test_fraction = 0.3;
+  options.layer = PREDICT_LAYER;
+  options.n_threads = 1;
+  sweep = ks_predict_sweep_run (stack, inputs, outputs, ks_dataset_get_labels (points),
+                                &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return sweep;
+}
 
 static KsResult *
 run_experiment (KsComputeFlags compute)
@@ -299,6 +341,119 @@ test_kernels_posterior_row (void)
   g_assert_true (ks_result_has_kernels (posterior_result, KS_KERNEL_POSTERIOR));
   g_assert_cmpuint (ks_figure_kernels_get_n_rows (figure), ==, 4);
   g_assert_true (ks_figure_kernels_get_row_kind (figure, 3) == KS_KERNEL_POSTERIOR);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Asked to leave the posterior out, the grid keeps the three prior rows. */
+static void
+test_kernels_no_posterior (void)
+{
+  g_autoptr(KsPlotTheme) theme = paper_theme ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsFigureKernels) figure = NULL;
+  KsFigureStyle style;
+
+  ks_figure_style_init (&style);
+  g_assert_true (style.show_posterior);
+  style.show_posterior = FALSE;
+  figure = ks_figure_kernels_new (posterior_result, &style, theme, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ks_figure_kernels_get_n_rows (figure), ==, 3);
+  for (guint r = 0; r < 3; r++)
+    g_assert_true (ks_figure_kernels_get_row_kind (figure, r) != KS_KERNEL_POSTERIOR);
+}
+
+/* With a range per panel, each panel's colours span its own entries: the range lies
+ * within the panel's smallest and largest entry (i <= j) and covers at least its central
+ * 98 % (the rule keeps all of them, or the central 99 %); the posterior's panels, whose
+ * layers differ in scale, get ranges that differ by more than a factor 2 in width. A
+ * cell's centre pixel has the colour of its value under its panel's range, and above
+ * each panel's cells the range is written (ink in the strip kept for it, which is
+ * background without per-panel ranges). */
+static void
+test_kernels_panel_ranges (void)
+{
+  g_autoptr(KsPlotTheme) theme = paper_theme ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsFigureKernels) figure = NULL;
+  KsFigureStyle style;
+  double width = 500.0;
+  double height;
+  double narrowest = G_MAXDOUBLE;
+  double widest = 0.0;
+  guint posterior_row = 3;
+  cairo_t *cr;
+  cairo_surface_t *canvas;
+
+  ks_figure_style_init (&style);
+  style.ranges = KS_FIGURE_RANGES_PANEL;
+  figure = ks_figure_kernels_new (posterior_result, &style, theme, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_figure_kernels_get_ranges (figure) == KS_FIGURE_RANGES_PANEL);
+  g_assert_true (ks_figure_kernels_get_row_kind (figure, posterior_row) == KS_KERNEL_POSTERIOR);
+  height = ks_figure_kernels_preferred_height (figure, width);
+  canvas = figure_canvas (width, height, &cr);
+  ks_figure_kernels_draw (figure, cr, width, height);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  for (guint r = 0; r < ks_figure_kernels_get_n_rows (figure); r++)
+    for (guint c = 0; c < N_LAYERS; c++)
+      {
+        const gsl_matrix *m = ks_figure_kernels_get_matrix (figure, r, c);
+        KsRange range = ks_figure_kernels_get_panel_range (figure, r, c);
+        g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+        KsHeatmapLayout layout;
+        KsFigureHit hit;
+        guint ink = 0;
+        double pixel[3];
+        double expected[3];
+        double *v;
+        gsize n;
+
+        for (gsize i = 0; i < N_POINTS; i++)
+          for (gsize j = i; j < N_POINTS; j++)
+            g_array_append_val (values, *gsl_matrix_const_ptr (m, i, j));
+        g_array_sort (values, compare_doubles);
+        v = (double *) values->data;
+        n = values->len;
+        g_assert_cmpfloat (range.lo, >=, v[0]);
+        g_assert_cmpfloat (range.hi, <=, v[n - 1]);
+        g_assert_cmpfloat (range.lo, <=, v[(gsize) floor (0.01 * (n - 1))]);
+        g_assert_cmpfloat (range.hi, >=, v[(gsize) ceil (0.99 * (n - 1))]);
+        if (r == posterior_row)
+          {
+            narrowest = MIN (narrowest, range.hi - range.lo);
+            widest = MAX (widest, range.hi - range.lo);
+          }
+
+        kernels_cell_centre (figure, width, height, r, c, 9, 22, &hit);
+        figure_pixel (canvas, hit.cell.x + hit.cell.width / 2,
+                      hit.cell.y + hit.cell.height / 2, pixel);
+        expected_colour (KS_COLORMAP_VIRIDIS, &range, hit.value, expected);
+        test_assert_colour (pixel, expected, BYTE_TOLERANCE);
+
+        ks_figure_kernels_get_panel_layout (figure, width, height, r, c, &layout);
+        for (double y = layout.cells.y - 6.0; y < layout.cells.y - 1.0; y += 1.0 / SCALE)
+          for (double x = layout.cells.x; x < layout.cells.x + layout.cells.width;
+               x += 1.0 / SCALE)
+            {
+              figure_pixel (canvas, x, y, pixel);
+              ink += test_luminance (pixel) < 0.5;
+            }
+        g_assert_cmpuint (ink, >, 10);
+      }
+  g_assert_cmpfloat (widest, >, 2.0 * narrowest);
+  cairo_destroy (cr);
+  cairo_surface_destroy (canvas);
 }
 
 /* At its preferred height the figure's heatmaps fill the width: neighbouring columns are
@@ -587,6 +742,125 @@ test_spread (void)
   cairo_surface_destroy (canvas);
 }
 
+/* ---- evidence ---- */
+
+/* The finite widths are points at their widths with their standard errors, the infinite
+ * width a reference line: a hit on a drawn point finds that estimate (its index among
+ * those given) with value and error in the read-out, a hit on the line far from any
+ * point names the infinite width, and the pixel at a point's centre has the first series
+ * colour. */
+static void
+test_evidence (void)
+{
+  g_autoptr(KsPlotTheme) theme = paper_theme ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStack) stack = ks_stack_parse ("dense:1,relu,dense:1,readout:3", &error);
+  g_autoptr(KsFigureEvidence) figure = NULL;
+  KsEvidenceOptions options;
+  KsFigureStyle style;
+  const KsColor *colour = ks_plot_theme_series_color (theme, 0);
+  double expected[3] = { colour->red, colour->green, colour->blue };
+  double pixel[3];
+  double width = 340.0;
+  double height;
+  double x;
+  double y;
+  KsFigureHit hit;
+  KsRect frame;
+  cairo_t *cr;
+  cairo_surface_t *canvas;
+
+  g_assert_no_error (error);
+  ks_evidence_options_init (&options);
+  ks_figure_style_init (&style);
+  g_assert_null (ks_figure_evidence_new (NULL, 0, stack, &options, 30, 3, "iris", &style,
+                                         theme, &error));
+  g_assert_error (error, KS_ERROR, KS_ERROR_INVALID);
+  g_clear_error (&error);
+  figure = ks_figure_evidence_new (evidence_curve, G_N_ELEMENTS (evidence_curve), stack,
+                                   &options, 30, 3, "iris", &style, theme, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_figure_evidence_has_infinite (figure));
+  g_assert_cmpfloat (ks_figure_evidence_get_infinite (figure), ==, -135.0);
+  height = ks_figure_evidence_preferred_height (figure, width);
+  canvas = figure_canvas (width, height, &cr);
+  ks_figure_evidence_draw (figure, cr, width, height);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  ks_figure_evidence_data_to_figure (figure, width, height, 4, -128.25, &x, &y);
+  g_assert_true (ks_figure_evidence_hit (figure, width, height, x + 1.0, y, &hit));
+  g_assert_cmpint (hit.point, ==, 2);
+  g_assert_cmpfloat (hit.point_x, ==, 4);
+  g_assert_cmpfloat (hit.point_y, ==, -128.25);
+  g_assert_cmpfloat (hit.point_error, ==, 0.8);
+  g_assert_nonnull (strstr (hit.readout, "width 4"));
+  g_assert_nonnull (strstr (hit.readout, "±"));
+  g_assert_nonnull (strstr (hit.readout, "ais"));
+  figure_pixel (canvas, x, y, pixel);
+  test_assert_colour (pixel, expected, 3 * BYTE_TOLERANCE);
+
+  /* On the reference line between widths 1 and 2, far from both points. */
+  ks_figure_evidence_data_to_figure (figure, width, height, 1.41, -135.0, &x, &y);
+  frame = ks_figure_evidence_get_frame (figure, width, height);
+  g_assert_true (ks_rect_contains (&frame, x, y));
+  g_assert_true (ks_figure_evidence_hit (figure, width, height, x, y + 1.0, &hit));
+  g_assert_cmpint (hit.series, ==, 1);
+  g_assert_cmpint (hit.point, ==, 4);
+  g_assert_nonnull (strstr (hit.readout, "infinite width"));
+  cairo_destroy (cr);
+  cairo_surface_destroy (canvas);
+}
+
+/* ---- predict ---- */
+
+/* One curve for the one layer scored: the deep kernel machine's accuracy at each width
+ * scale, in percent. A hit on a drawn point finds that width scale, reports the sweep's
+ * score (as a fraction) and the NNGP's in the read-out; the pixel at the point's centre
+ * has the curve's colour; a sweep that scored no layer draws no figure. */
+static void
+test_predict (void)
+{
+  g_autoptr(KsPlotTheme) theme = paper_theme ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsFigurePredict) figure = NULL;
+  KsFigureStyle style;
+  const KsColor *colour = ks_plot_theme_series_color (theme, 0);
+  double expected[3] = { colour->red, colour->green, colour->blue };
+  double score = ks_predict_sweep_get_dkm (predict_sweep, 1, PREDICT_LAYER)->score;
+  double pixel[3];
+  double width = 340.0;
+  double height;
+  double x;
+  double y;
+  KsFigureHit hit;
+  cairo_t *cr;
+  cairo_surface_t *canvas;
+
+  ks_figure_style_init (&style);
+  figure = ks_figure_predict_new (predict_sweep, "digits", &style, theme, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ks_figure_predict_get_n_curves (figure), ==, 1);
+  g_assert_cmpuint (ks_figure_predict_get_curve_layer (figure, 0), ==, PREDICT_LAYER);
+  height = ks_figure_predict_preferred_height (figure, width);
+  canvas = figure_canvas (width, height, &cr);
+  ks_figure_predict_draw (figure, cr, width, height);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  g_assert_true (score >= 0.0 && score <= 1.0);
+  ks_figure_predict_data_to_figure (figure, width, height, 1.0, score, &x, &y);
+  g_assert_true (ks_figure_predict_hit (figure, width, height, x - 1.0, y, &hit));
+  g_assert_cmpint (hit.series, ==, 0);
+  g_assert_cmpint (hit.point, ==, 1);
+  g_assert_cmpfloat (hit.point_x, ==, 1.0);
+  g_assert_cmpfloat (fabs (hit.point_y - score), <, 1e-12);
+  g_assert_nonnull (strstr (hit.readout, "width scale 1"));
+  g_assert_nonnull (strstr (hit.readout, "NNGP"));
+  figure_pixel (canvas, x, y, pixel);
+  test_assert_colour (pixel, expected, 3 * BYTE_TOLERANCE);
+  cairo_destroy (cr);
+  cairo_surface_destroy (canvas);
+}
+
 /* ---- every figure ---- */
 
 static void
@@ -620,6 +894,27 @@ draw_any (KsFigureKind       kind,
           ks_figure_cka_matrix_draw (figure, cr, width, *height);
       }
       break;
+    case KS_FIGURE_EVIDENCE:
+      {
+        g_autoptr(KsStack) stack = ks_stack_parse ("dense:1,relu,dense:1", &error);
+        g_autoptr(KsFigureEvidence) figure = ks_figure_evidence_new (evidence_curve,
+                                                                     G_N_ELEMENTS (evidence_curve),
+                                                                     stack, NULL, 30, 3, NULL,
+                                                                     &style, theme, &error);
+        *height = ks_figure_evidence_preferred_height (figure, width);
+        if (cr != NULL)
+          ks_figure_evidence_draw (figure, cr, width, *height);
+      }
+      break;
+    case KS_FIGURE_PREDICT:
+      {
+        g_autoptr(KsFigurePredict) figure = ks_figure_predict_new (predict_sweep, NULL, &style,
+                                                                   theme, &error);
+        *height = ks_figure_predict_preferred_height (figure, width);
+        if (cr != NULL)
+          ks_figure_predict_draw (figure, cr, width, *height);
+      }
+      break;
     case KS_FIGURE_CKA_DEPTH:
     default:
       {
@@ -642,7 +937,8 @@ test_render_themes (void)
 {
   static const KsPlotThemeKind themes[] = { KS_PLOT_THEME_PAPER, KS_PLOT_THEME_SCREEN_DARK };
   static const KsFigureKind kinds[] = {
-    KS_FIGURE_KERNELS, KS_FIGURE_CKA_MATRIX, KS_FIGURE_CKA_DEPTH,
+    KS_FIGURE_KERNELS, KS_FIGURE_CKA_MATRIX, KS_FIGURE_CKA_DEPTH, KS_FIGURE_EVIDENCE,
+    KS_FIGURE_PREDICT,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (themes); t++)
@@ -677,7 +973,7 @@ test_render_themes (void)
       }
 }
 
-/* The four names read back to their kinds, case aside; an unknown name is an error
+/* The names read back to their kinds, case aside; an unknown name is an error
  * listing them. */
 static void
 test_figure_names (void)
@@ -710,6 +1006,7 @@ main (int    argc,
   prior_result = run_experiment (KS_COMPUTE_NNGP | KS_COMPUTE_SAMPLES | KS_COMPUTE_CKA);
   posterior_result = run_experiment (KS_COMPUTE_NNGP | KS_COMPUTE_SAMPLES | KS_COMPUTE_CKA |
                                      KS_COMPUTE_POSTERIOR);
+  predict_sweep = run_predict_sweep ();
 
   g_test_add_func ("/figures/names", test_figure_names);
   g_test_add_func ("/figures/layer-choice", test_layer_choice);
@@ -718,15 +1015,20 @@ main (int    argc,
   g_test_add_func ("/figures/kernels/cell-pixels", test_kernels_cell_pixels);
   g_test_add_func ("/figures/kernels/shared-row-range", test_kernels_shared_row_range);
   g_test_add_func ("/figures/kernels/posterior-row", test_kernels_posterior_row);
+  g_test_add_func ("/figures/kernels/no-posterior", test_kernels_no_posterior);
+  g_test_add_func ("/figures/kernels/panel-ranges", test_kernels_panel_ranges);
   g_test_add_func ("/figures/kernels/preferred-height", test_kernels_preferred_height);
   g_test_add_func ("/figures/kernels/chosen-layers", test_kernels_chosen_layers);
   g_test_add_func ("/figures/cka-matrix", test_cka_matrix);
   g_test_add_func ("/figures/cka-depth", test_cka_depth);
   g_test_add_func ("/figures/spread", test_spread);
+  g_test_add_func ("/figures/evidence", test_evidence);
+  g_test_add_func ("/figures/predict", test_predict);
   g_test_add_func ("/figures/render-themes", test_render_themes);
 
   status = g_test_run ();
   ks_result_unref (prior_result);
   ks_result_unref (posterior_result);
+  ks_predict_sweep_unref (predict_sweep);
   return status;
 }

@@ -161,6 +161,47 @@ test_downscaled_keeps_thin_lines (Fixture       *fixture,
   cairo_surface_destroy (canvas);
 }
 
+/* Cells smaller than a device pixel in one direction are averaged (the GOOD filter),
+ * which interpolates in the other direction, where cells are large, towards the
+ * transparent outside of the image: painted unclipped, a dark image (here 3 x 613 cells,
+ * shaped like a colour bar's) smeared grey several pixels beyond its box. Every pixel at
+ * least one pixel clear of the box must stay white, and every pixel one pixel inside it
+ * black (the pixel across the edge is antialiased). The box is off the pixel grid. */
+static void
+test_downscaled_stays_in_box (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  cairo_surface_t *canvas = test_canvas_new (80, 60);
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 3, 613);
+  cairo_t *cr = cairo_create (image);
+  KsRect box = ks_rect_make (20.4, 15.6, 40.0, 30.0);
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cr = cairo_create (canvas);
+  ks_paint_image_cells (cr, image, &box);
+  cairo_destroy (cr);
+
+  for (int y = 0; y < 60; y++)
+    for (int x = 0; x < 80; x++)
+      {
+        double rgb[3];
+        gboolean outside = x + 1 <= box.x - 1 || x >= box.x + box.width + 1 ||
+                           y + 1 <= box.y - 1 || y >= box.y + box.height + 1;
+        gboolean inside = x >= box.x + 1 && x + 1 <= box.x + box.width - 1 &&
+                          y >= box.y + 1 && y + 1 <= box.y + box.height - 1;
+
+        test_pixel (canvas, x, y, rgb);
+        if (outside)
+          g_assert_cmpfloat (test_luminance (rgb), ==, 1.0);
+        else if (inside)
+          g_assert_cmpfloat (test_luminance (rgb), <, 0.01);
+      }
+  cairo_surface_destroy (image);
+  cairo_surface_destroy (canvas);
+}
+
 /* In a wide rectangle the cells stay square and the block is centred; the background
  * shows on both sides. */
 static void
@@ -411,6 +452,7 @@ main (int    argc,
   ADD ("cell-colours", test_cell_colours);
   ADD ("crisp-when-scaled", test_crisp_when_scaled);
   ADD ("downscaled-keeps-thin-lines", test_downscaled_keeps_thin_lines);
+  ADD ("downscaled-stays-in-box", test_downscaled_stays_in_box);
   ADD ("square-and-centred", test_square_and_centred);
   ADD ("class-separators", test_class_separators);
   ADD ("hit-round-trip", test_hit_round_trip);
