@@ -2,11 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #define G_LOG_DOMAIN "Kernelscope"
 
 #include "ks-job-controller.h"
 
 #ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,9 +17,11 @@
 
 #include "ks-boxed.h"
 
-/* Worker threads give way to the main thread: with as many workers as cores, the window
- * would otherwise wait its turn for a time slice and miss frames. */
-#define WORKER_NICENESS 10
+/* Worker threads give way to everything else: with as many workers as cores, the window
+ * (and the display server drawing it) would otherwise wait for a time slice and miss
+ * frames. SCHED_IDLE runs them only on otherwise idle processors; the niceness is the
+ * fallback where that policy is refused. */
+#define WORKER_NICENESS 19
 
 /* One run of one experiment, shared by the worker and the main thread. */
 typedef struct
@@ -217,14 +222,17 @@ on_progress (const KsProgress *progress,
     }
 }
 
-/* On Linux the nice value is per thread, and the threads this one starts (the sampler's)
- * inherit it. */
+/* On Linux the scheduling policy and the nice value are per thread, and the threads this
+ * one starts (the sampler's, the deep kernel machine's) inherit them. */
 static void
 lower_thread_priority (void)
 {
 #ifdef __linux__
+  struct sched_param param = { 0 };
   id_t thread = (id_t) syscall (SYS_gettid);
 
+  if (pthread_setschedparam (pthread_self (), SCHED_IDLE, &param) == 0)
+    return;
   if (getpriority (PRIO_PROCESS, thread) < WORKER_NICENESS)
     setpriority (PRIO_PROCESS, thread, WORKER_NICENESS);
 #endif
