@@ -44,6 +44,12 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" "$here/reference.py" "$@"
 
 grep -h '^#' "$ks_out" "$np_out"
 echo
+# KS_BENCH_RAW=1 also shows both programs' own lines (fastest and slowest repetition).
+if [ "${KS_BENCH_RAW:-0}" = 1 ]; then
+  sed 's/^/ks-bench     /' "$ks_out" | grep -v '^ks-bench     #'
+  sed 's/^/reference.py /' "$np_out" | grep -v '^reference.py #'
+  echo
+fi
 
 awk -F'\t' '
   function field(extra, key,    n, parts, i) {
@@ -77,6 +83,7 @@ awk -F'\t' '
              (r in ks) ? ks[r] : "-", (r in np) ? np[r] : "-", ratio
       if (ks[r] == "nan") { message = ks_extra[r]; sub(/^error=/, "", message); printf "    Kernelscope failed: %s\n", message }
     }
+    print "(NumPy/KS above 1: Kernelscope is faster; medians, min and max in the raw output of each program)"
     print ""
     if ("sampler" in ks || "sampler" in np) {
       ks_rate = field(ks_extra["sampler"], "gflops")
