@@ -441,6 +441,31 @@ relu_derivative_entry (double c11,
   return (M_PI - acos (cosine)) / (2.0 * M_PI);
 }
 
+/* Both ReLU entries from one angle, for the NNGP and NTK computed together. */
+static double
+relu_entry_with_derivative (double  c11,
+                            double  c22,
+                            double  c12,
+                            double *derivative)
+{
+  double product = sqrt_product (c11, c22);
+  double cosine, theta, value;
+
+  *derivative = 0.0;
+  if (!(product > 0.0))
+    return 0.0;
+  cosine = CLAMP (c12 / product, -1.0, 1.0);
+  theta = acos (cosine);
+  *derivative = (M_PI - theta) / (2.0 * M_PI);
+  if (cosine == 1.0)
+    return 0.5 * product;
+  if (cosine == -1.0)
+    return 0.0;
+  value = product / (2.0 * M_PI)
+          * (sqrt ((1.0 - cosine) * (1.0 + cosine)) + (M_PI - theta) * cosine);
+  return value < 0.0 ? 0.0 : value;
+}
+
 static double
 erf_entry (double c11,
            double c22,
@@ -569,6 +594,7 @@ typedef struct
   gsl_matrix       *gdot;
   guint             n_workers;
   GCancellable     *cancellable;
+  gint              saw_non_finite;  /* atomic: some worker wrote a NaN or infinity */
 } KernelMapJob;
 
 typedef struct
@@ -580,7 +606,7 @@ typedef struct
 /* Entries [first, last) of row i, with the loop specialised per kind so that the closed
  * forms inline. Each entry is read before it is written, so c may even be g or gdot. */
 static void
-map_row_range (const KernelMapJob *job,
+map_row_range (KernelMapJob       *job,
                gsize               i,
                gsize               first,
                gsize               last)
@@ -590,6 +616,7 @@ map_row_range (const KernelMapJob *job,
   double *gdot_row = job->gdot ? gsl_matrix_ptr (job->gdot, i, 0) : NULL;
   const PointScale *scales = job->scales;
   double c11 = scales[i].variance;
+  gboolean finite = TRUE;
 
   for (gsize j = first; j < last; j++)
     {
@@ -603,9 +630,10 @@ map_row_range (const KernelMapJob *job,
           derivative = 1.0;
           break;
         case KS_LAYER_RELU:
-          value = relu_entry (c11, c22, c12);
           if (gdot_row)
-            derivative = relu_derivative_entry (c11, c22, c12);
+            value = relu_entry_with_derivative (c11, c22, c12, &derivative);
+          else
+            value = relu_entry (c11, c22, c12);
           break;
         case KS_LAYER_ERF:
           value = erf_entry (c11, c22, c12);
@@ -625,7 +653,11 @@ map_row_range (const KernelMapJob *job,
       g_row[j] = value;
       if (gdot_row)
         gdot_row[j] = derivative;
+      finite &= isfinite (value) && isfinite (derivative);
     }
+  /* Checked while the row is in cache, so the result needs no second pass when clean. */
+  if (!finite)
+    g_atomic_int_set (&job->saw_non_finite, TRUE);
 }
 
 /* A closed-form row takes microseconds, but one quadrature entry can take a millisecond:
@@ -810,7 +842,8 @@ ks_activation_kernel_full (KsLayerKind       kind,
   ks_matrix_symmetrize_from_lower (g);
   if (gdot != NULL)
     ks_matrix_symmetrize_from_lower (gdot);
-  return check_results (kind, g, gdot, error);
+  /* The full scan only runs to say where the problem is. */
+  return !g_atomic_int_get (&job.saw_non_finite) || check_results (kind, g, gdot, error);
 }
 
 gboolean

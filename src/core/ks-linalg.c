@@ -168,12 +168,24 @@ ks_cholesky_with_jitter (gsl_matrix *a,
   return ks_cholesky_with_jitter_cancellable (a, what, jitter_used, NULL, error);
 }
 
+/* Square tiles keep both the rows read and the columns written in cache. */
+#define SYMMETRIZE_TILE 64
+
 void
 ks_matrix_symmetrize_from_lower (gsl_matrix *m)
 {
-  for (gsize i = 0; i < m->size1; i++)
-    for (gsize j = i + 1; j < m->size2; j++)
-      gsl_matrix_set (m, i, j, gsl_matrix_get (m, j, i));
+  gsize n = m->size1, tda = m->tda;
+  double *data = m->data;
+
+  for (gsize ib = 0; ib < n; ib += SYMMETRIZE_TILE)
+    for (gsize jb = ib; jb < n; jb += SYMMETRIZE_TILE)
+      {
+        gsize i_end = MIN (ib + SYMMETRIZE_TILE, n), j_end = MIN (jb + SYMMETRIZE_TILE, n);
+
+        for (gsize i = ib; i < i_end; i++)
+          for (gsize j = MAX (jb, i + 1); j < j_end; j++)
+            data[i * tda + j] = data[j * tda + i];
+      }
 }
 
 void
