@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ks-atomic-file.h"
+#include "ks-csv-cells.h"
 #include "ks-dataset-private.h"
 #include "ks-error.h"
 
@@ -115,59 +116,6 @@ matrix_reader_clear (MatrixReader *reader)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatrixReader, matrix_reader_clear)
 
-/* The offending text as it may appear in a message: valid UTF-8, not a whole line. */
-static char *
-excerpt (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-  if (g_utf8_strlen (valid, -1) <= 40)
-    return g_steal_pointer (&valid);
-  *g_utf8_offset_to_pointer (valid, 40) = '\0';
-  return g_strconcat (valid, "…", NULL);
-}
-
-static gboolean
-is_blank (const char *line)
-{
-  for (; *line != '\0'; line++)
-    if (!g_ascii_isspace (*line))
-      return FALSE;
-  return TRUE;
-}
-
-/* Cells of a line, in place: split at commas when the line has any, else at white space. */
-static GPtrArray *
-split_cells (char *line)
-{
-  GPtrArray *cells = g_ptr_array_new ();
-
-  if (strchr (line, ',') != NULL)
-    {
-      for (char *cell = line, *comma; cell != NULL; cell = comma)
-        {
-          comma = strchr (cell, ',');
-          if (comma != NULL)
-            *comma++ = '\0';
-          g_ptr_array_add (cells, g_strstrip (cell));
-        }
-      return cells;
-    }
-  for (char *p = line; *p != '\0';)
-    {
-      while (g_ascii_isspace (*p))
-        p++;
-      if (*p == '\0')
-        break;
-      g_ptr_array_add (cells, p);
-      while (*p != '\0' && !g_ascii_isspace (*p))
-        p++;
-      if (*p != '\0')
-        *p++ = '\0';
-    }
-  return cells;
-}
-
 static gboolean
 read_value (MatrixReader *reader,
             const char   *cell,
@@ -175,9 +123,8 @@ read_value (MatrixReader *reader,
             GError      **error)
 {
   g_autofree char *text = NULL;
-  char *end = NULL;
-  double value = g_ascii_strtod (cell, &end);
-  gboolean whole = *cell != '\0' && end != cell && *end == '\0';
+  double value;
+  gboolean whole = ks_csv_parse_number (cell, &value);
 
   if (whole && isfinite (value))
     {
@@ -185,7 +132,7 @@ read_value (MatrixReader *reader,
       return TRUE;
     }
 
-  text = excerpt (cell);
+  text = ks_csv_excerpt (cell);
   if (whole)
     g_set_error (error, KS_ERROR, KS_ERROR_NON_FINITE,
                  "%s, line %u, column %u: “%s” is not a finite number",
@@ -206,7 +153,10 @@ read_row (MatrixReader *reader,
           char         *line,
           GError      **error)
 {
-  g_autoptr(GPtrArray) cells = split_cells (line);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+  /* At commas when the line has any, else at white space. */
+  ks_csv_split_cells (line, strchr (line, ',') != NULL, cells);
 
   if (reader->n_columns == 0)
     reader->n_columns = cells->len;
@@ -234,21 +184,16 @@ read_row (MatrixReader *reader,
 }
 
 static gboolean
-read_line (MatrixReader *reader,
-           char         *line,
-           gsize         length,
-           GError      **error)
+read_line (char      *line,
+           gsize      length,
+           gpointer   user_data,
+           GError   **error)
 {
-  if (length > 0 && line[length - 1] == '\r')
-    line[--length] = '\0';
-  if (strlen (line) != length)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_DATA,
-                   "%s, line %u: a NUL byte, so this is not a text file",
-                   reader->display_name, reader->line_number);
-      return FALSE;
-    }
-  if (is_blank (line))
+  MatrixReader *reader = user_data;
+
+  if (!ks_csv_line_check (line, length, reader->display_name, reader->line_number, error))
+    return FALSE;
+  if (ks_csv_is_blank (line))
     {
       if (reader->first_blank_line == 0)
         reader->first_blank_line = reader->line_number;
@@ -294,7 +239,6 @@ ks_csv_read_matrix (GFile        *file,
 {
   g_autofree char *display_name = NULL;
   g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
   g_auto(MatrixReader) reader = { 0 };
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -303,29 +247,11 @@ ks_csv_read_matrix (GFile        *file,
   stream = ks_dataset_open_file_stream (file, cancellable, error);
   if (stream == NULL)
     return NULL;
-  lines = g_data_input_stream_new (stream);
-  g_data_input_stream_set_newline_type (lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
   reader.display_name = display_name;
   reader.values = g_array_new (FALSE, FALSE, sizeof (double));
 
-  for (;;)
-    {
-      g_autoptr(GError) read_error = NULL;
-      g_autofree char *line = NULL;
-      gsize length = 0;
-
-      line = g_data_input_stream_read_line (lines, &length, cancellable, &read_error);
-      if (read_error != NULL)
-        {
-          ks_dataset_propagate_read_error (error, g_steal_pointer (&read_error), stream,
-                                           display_name);
-          return NULL;
-        }
-      if (line == NULL)
-        break;
-      reader.line_number++;
-      if (!read_line (&reader, line, length, error))
-        return NULL;
-    }
+  if (!ks_csv_read_lines (stream, display_name, &reader.line_number, read_line, &reader,
+                          cancellable, error))
+    return NULL;
   return finish (&reader, error);
 }

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ks-csv-cells.h"
 #include "ks-error.h"
 
 typedef struct
@@ -41,76 +42,13 @@ csv_reader_clear (CsvReader *reader)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsvReader, csv_reader_clear)
 
-/* The offending text as it may appear in a message: valid UTF-8, not a whole line. */
-static char *
-excerpt (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-  if (g_utf8_strlen (valid, -1) <= 40)
-    return g_steal_pointer (&valid);
-  *g_utf8_offset_to_pointer (valid, 40) = '\0';
-  return g_strconcat (valid, "…", NULL);
-}
-
-static gboolean
-is_blank (const char *line)
-{
-  for (; *line != '\0'; line++)
-    if (!g_ascii_isspace (*line))
-      return FALSE;
-  return TRUE;
-}
-
-/* Splits line in place into reader->cells, stripped of surrounding white space. */
-static void
-split_cells (CsvReader *reader,
-             char      *line)
-{
-  g_ptr_array_set_size (reader->cells, 0);
-  if (reader->comma_separated)
-    {
-      for (char *cell = line, *comma; cell != NULL; cell = comma)
-        {
-          comma = strchr (cell, ',');
-          if (comma != NULL)
-            *comma++ = '\0';
-          g_ptr_array_add (reader->cells, g_strstrip (cell));
-        }
-      return;
-    }
-  for (char *p = line; *p != '\0';)
-    {
-      while (g_ascii_isspace (*p))
-        p++;
-      if (*p == '\0')
-        break;
-      g_ptr_array_add (reader->cells, p);
-      while (*p != '\0' && !g_ascii_isspace (*p))
-        p++;
-      if (*p != '\0')
-        *p++ = '\0';
-    }
-}
-
-/* TRUE when the whole cell is one number (NaN and infinities included). */
-static gboolean
-parse_number (const char *cell,
-              double     *value)
-{
-  char *end = NULL;
-
-  *value = g_ascii_strtod (cell, &end);
-  return end != cell && *end == '\0';
-}
-
 static gboolean
 line_is_header (CsvReader *reader)
 {
   double value;
 
   for (guint j = 0; j < reader->cells->len; j++)
-    if (!parse_number (g_ptr_array_index (reader->cells, j), &value))
+    if (!ks_csv_parse_number (g_ptr_array_index (reader->cells, j), &value))
       return TRUE;
   return FALSE;
 }
@@ -170,10 +108,10 @@ read_label (CsvReader  *reader,
   double value;
   int label;
 
-  if (!parse_number (cell, &value) || !(value >= 0.0) || value != floor (value)
+  if (!ks_csv_parse_number (cell, &value) || !(value >= 0.0) || value != floor (value)
       || value >= KS_DATASET_MAX_CLASSES)
     {
-      g_autofree char *text = excerpt (cell);
+      g_autofree char *text = ks_csv_excerpt (cell);
 
       g_set_error (error, KS_ERROR, KS_ERROR_DATA,
                    "%s, line %u, column %u: the label “%s” is not a class number "
@@ -196,14 +134,14 @@ read_feature (CsvReader  *reader,
   g_autofree char *text = NULL;
   double value;
 
-  if (parse_number (cell, &value) && isfinite (value))
+  if (ks_csv_parse_number (cell, &value) && isfinite (value))
     {
       g_array_append_val (reader->inputs, value);
       return TRUE;
     }
 
-  text = excerpt (cell);
-  if (parse_number (cell, &value))
+  text = ks_csv_excerpt (cell);
+  if (ks_csv_parse_number (cell, &value))
     g_set_error (error, KS_ERROR, KS_ERROR_NON_FINITE,
                  "%s, line %u, column %u: “%s” is not a finite number",
                  reader->display_name, reader->line_number, column, text);
@@ -262,23 +200,17 @@ cells_to_strv (GPtrArray *cells)
 }
 
 static gboolean
-read_line (CsvReader *reader,
-           char      *line,
+read_line (char      *line,
            gsize      length,
+           gpointer   user_data,
            GError   **error)
 {
+  CsvReader *reader = user_data;
   gboolean may_be_header = !reader->separator_known && reader->header == NULL;
 
-  if (length > 0 && line[length - 1] == '\r')
-    line[--length] = '\0';
-  if (strlen (line) != length)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_DATA,
-                   "%s, line %u: a NUL byte, so this is not a text file",
-                   reader->display_name, reader->line_number);
-      return FALSE;
-    }
-  if (is_blank (line))
+  if (!ks_csv_line_check (line, length, reader->display_name, reader->line_number, error))
+    return FALSE;
+  if (ks_csv_is_blank (line))
     {
       if (reader->first_blank_line == 0)
         reader->first_blank_line = reader->line_number;
@@ -295,7 +227,7 @@ read_line (CsvReader *reader,
   /* The separator is decided by the first data line: a header may be a single word. */
   if (!reader->separator_known)
     reader->comma_separated = strchr (line, ',') != NULL;
-  split_cells (reader, line);
+  ks_csv_split_cells (line, reader->comma_separated, reader->cells);
   if (may_be_header && line_is_header (reader))
     {
       reader->header = cells_to_strv (reader->cells);
@@ -345,7 +277,6 @@ ks_dataset_read_csv_stream (GInputStream *stream,
                             GCancellable *cancellable,
                             GError      **error)
 {
-  g_autoptr(GDataInputStream) lines = NULL;
   g_auto(CsvReader) reader = {
     .display_name = display_name,
     .label_column = label_column,
@@ -359,30 +290,12 @@ ks_dataset_read_csv_stream (GInputStream *stream,
       return NULL;
     }
 
-  lines = g_data_input_stream_new (stream);
-  g_data_input_stream_set_newline_type (lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
   reader.inputs = g_array_new (FALSE, FALSE, sizeof (double));
   reader.cells = g_ptr_array_new ();
 
-  for (;;)
-    {
-      g_autoptr(GError) read_error = NULL;
-      g_autofree char *line = NULL;
-      gsize length = 0;
-
-      line = g_data_input_stream_read_line (lines, &length, cancellable, &read_error);
-      if (read_error != NULL)
-        {
-          ks_dataset_propagate_read_error (error, g_steal_pointer (&read_error), stream,
-                                           display_name);
-          return NULL;
-        }
-      if (line == NULL)
-        break;
-      reader.line_number++;
-      if (!read_line (&reader, line, length, error))
-        return NULL;
-    }
+  if (!ks_csv_read_lines (stream, display_name, &reader.line_number, read_line, &reader,
+                          cancellable, error))
+    return NULL;
 
   dataset = finish (&reader, name, error);
   if (dataset != NULL && header != NULL)

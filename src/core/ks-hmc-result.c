@@ -16,6 +16,7 @@
 
 #include "ks-ess.h"
 #include "ks-linalg.h"
+#include "ks-running-stats.h"
 
 #define MAX_ESS_ENTRIES 3
 
@@ -281,29 +282,6 @@ ks_hmc_chain_stats_set_diagnostics (KsHmcChainStats *self,
 
 /* ---- Merge ---- */
 
-static gsl_matrix **
-matrix_array_new (guint n,
-                  gsize size)
-{
-  gsl_matrix **array = g_new0 (gsl_matrix *, n);
-
-  for (guint i = 0; i < n; i++)
-    if ((array[i] = gsl_matrix_calloc (size, size)) == NULL)
-      return array;
-  return array;
-}
-
-static void
-matrix_array_free (gsl_matrix **array,
-                   guint        n)
-{
-  if (array == NULL)
-    return;
-  for (guint i = 0; i < n; i++)
-    g_clear_pointer (&array[i], gsl_matrix_free);
-  g_free (array);
-}
-
 /* Chan et al.: (mean, m2) of count_a values absorbs (mean_b, m2_b) of count_b more. */
 static void
 merge_moments (gsl_matrix       *mean,
@@ -362,12 +340,10 @@ finish_layer (KsHmcResult      *self,
   double n = (double) self->n_chains * self->n_draws, k = self->n_batches;
   gsize count = m2->size1 * m2->size2;
 
+  ks_running_std (self->std[layer], m2, n);
   for (gsize e = 0; e < count; e++)
-    {
-      self->std[layer]->data[e] = n > 1 ? sqrt (m2->data[e] / (n - 1)) : 0.0;
-      self->standard_error[layer]->data[e] = k > 1 ? sqrt (batch_m2->data[e] / (k - 1) / k)
-                                                   : INFINITY;
-    }
+    self->standard_error[layer]->data[e] = k > 1 ? sqrt (batch_m2->data[e] / (k - 1) / k)
+                                                 : INFINITY;
 }
 
 static gboolean
@@ -468,9 +444,9 @@ ks_hmc_result_new_from_chains (KsHmcChainStats * const *chains,
   self->n_warmup = n_warmup;
   self->n_batches = n_chains * chains[0]->n_batches;
   self->entries = chains[0]->entries;
-  self->mean = matrix_array_new (self->n_layers, p);
-  self->std = matrix_array_new (self->n_layers, p);
-  self->standard_error = matrix_array_new (self->n_layers, p);
+  self->mean = ks_matrix_array_new (self->n_layers, p);
+  self->std = ks_matrix_array_new (self->n_layers, p);
+  self->standard_error = ks_matrix_array_new (self->n_layers, p);
   if (self->standard_error[self->n_layers - 1] == NULL || self->std[self->n_layers - 1] == NULL
       || self->mean[self->n_layers - 1] == NULL || !merge_moments_all (self, chains)
       || !compute_ess_all (self, chains))
@@ -484,9 +460,9 @@ ks_hmc_result_free (KsHmcResult *self)
 {
   if (self == NULL)
     return;
-  matrix_array_free (self->mean, self->n_layers);
-  matrix_array_free (self->std, self->n_layers);
-  matrix_array_free (self->standard_error, self->n_layers);
+  ks_matrix_array_free (self->mean, self->n_layers);
+  ks_matrix_array_free (self->std, self->n_layers);
+  ks_matrix_array_free (self->standard_error, self->n_layers);
   g_free (self->step_sizes);
   g_free (self->ess);
   g_free (self);

@@ -124,6 +124,43 @@ on_dkm_iteration (guint    iteration,
   state->progress (CLAMP (fraction, 0.0, 0.99), state->user_data);
 }
 
+/* One member of the diagnostics object being built. */
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+static void
+add_boolean (JsonBuilder *builder,
+             const char  *name,
+             gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
 static JsonNode *
 dkm_diagnostics (const KsDkmSolution *solution,
                  double               width_scale)
@@ -131,24 +168,15 @@ dkm_diagnostics (const KsDkmSolution *solution,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, "dkm");
-  json_builder_set_member_name (builder, "width_scale");
-  json_builder_add_double_value (builder, width_scale);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, ks_dkm_status_to_string (ks_dkm_solution_get_status (solution)));
-  json_builder_set_member_name (builder, "converged");
-  json_builder_add_boolean_value (builder, ks_dkm_solution_get_converged (solution));
-  json_builder_set_member_name (builder, "iterations");
-  json_builder_add_int_value (builder, ks_dkm_solution_get_n_iterations (solution));
-  json_builder_set_member_name (builder, "evaluations");
-  json_builder_add_int_value (builder, ks_dkm_solution_get_n_evaluations (solution));
-  json_builder_set_member_name (builder, "objective");
-  json_builder_add_double_value (builder, ks_dkm_solution_get_objective (solution));
-  json_builder_set_member_name (builder, "relative_gradient_norm");
-  json_builder_add_double_value (builder, ks_dkm_solution_get_gradient_norm (solution));
-  json_builder_set_member_name (builder, "seconds");
-  json_builder_add_double_value (builder, ks_dkm_solution_get_seconds (solution));
+  add_string (builder, "method", "dkm");
+  add_double (builder, "width_scale", width_scale);
+  add_string (builder, "status", ks_dkm_status_to_string (ks_dkm_solution_get_status (solution)));
+  add_boolean (builder, "converged", ks_dkm_solution_get_converged (solution));
+  add_int (builder, "iterations", ks_dkm_solution_get_n_iterations (solution));
+  add_int (builder, "evaluations", ks_dkm_solution_get_n_evaluations (solution));
+  add_double (builder, "objective", ks_dkm_solution_get_objective (solution));
+  add_double (builder, "relative_gradient_norm", ks_dkm_solution_get_gradient_norm (solution));
+  add_double (builder, "seconds", ks_dkm_solution_get_seconds (solution));
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -220,24 +248,16 @@ hmc_diagnostics (const KsHmcResult *hmc)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, "hmc");
-  json_builder_set_member_name (builder, "chains");
-  json_builder_add_int_value (builder, ks_hmc_result_get_n_chains (hmc));
-  json_builder_set_member_name (builder, "warmup");
-  json_builder_add_int_value (builder, ks_hmc_result_get_n_warmup (hmc));
-  json_builder_set_member_name (builder, "draws");
-  json_builder_add_int_value (builder, ks_hmc_result_get_n_draws (hmc));
-  json_builder_set_member_name (builder, "acceptance_rate");
-  json_builder_add_double_value (builder, ks_hmc_result_get_acceptance_rate (hmc));
-  json_builder_set_member_name (builder, "step_size");
-  json_builder_add_double_value (builder, ks_hmc_result_get_step_size (hmc, 0));
-  json_builder_set_member_name (builder, "divergent");
-  json_builder_add_int_value (builder, ks_hmc_result_get_n_divergent (hmc));
-  json_builder_set_member_name (builder, "min_effective_sample_size");
-  json_builder_add_double_value (builder, ks_hmc_result_get_min_ess (hmc));
-  json_builder_set_member_name (builder, "log_density_effective_sample_size");
-  json_builder_add_double_value (builder, ks_hmc_result_get_log_density_ess (hmc));
+  add_string (builder, "method", "hmc");
+  add_int (builder, "chains", ks_hmc_result_get_n_chains (hmc));
+  add_int (builder, "warmup", ks_hmc_result_get_n_warmup (hmc));
+  add_int (builder, "draws", ks_hmc_result_get_n_draws (hmc));
+  add_double (builder, "acceptance_rate", ks_hmc_result_get_acceptance_rate (hmc));
+  add_double (builder, "step_size", ks_hmc_result_get_step_size (hmc, 0));
+  add_int (builder, "divergent", ks_hmc_result_get_n_divergent (hmc));
+  add_double (builder, "min_effective_sample_size", ks_hmc_result_get_min_ess (hmc));
+  add_double (builder, "log_density_effective_sample_size",
+              ks_hmc_result_get_log_density_ess (hmc));
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

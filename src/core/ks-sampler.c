@@ -20,6 +20,7 @@
 #include "ks-linalg.h"
 #include "ks-nngp.h"
 #include "ks-rng.h"
+#include "ks-running-stats.h"
 
 /* Multiply-adds between two cancellation checks: a few ms on one core, so a cancelled
  * job stops well within 100 ms. */
@@ -124,38 +125,6 @@ sampler_run_should_stop (SamplerRun *run)
 
 /* ---- KsSamples ---- */
 
-/* Uninitialised: zeroing hundreds of megabytes up front would delay a cancellation, and every
- * matrix is written before it is read. */
-static gsl_matrix **
-matrix_array_new (guint n,
-                  gsize size)
-{
-  gsl_matrix **array = g_new0 (gsl_matrix *, n);
-
-  for (guint i = 0; i < n; i++)
-    if ((array[i] = gsl_matrix_alloc (size, size)) == NULL)
-      return array;
-  return array;
-}
-
-static void
-matrix_array_free (gsl_matrix **array,
-                   guint        n)
-{
-  if (array == NULL)
-    return;
-  for (guint i = 0; i < n; i++)
-    g_clear_pointer (&array[i], gsl_matrix_free);
-  g_free (array);
-}
-
-static gboolean
-matrix_array_complete (gsl_matrix **array,
-                       guint        n)
-{
-  return n == 0 || array[n - 1] != NULL;
-}
-
 static KsSamples *
 ks_samples_new (guint n_layers,
                 gsize n_points)
@@ -163,13 +132,14 @@ ks_samples_new (guint n_layers,
   KsSamples *self = g_new0 (KsSamples, 1);
 
   self->n_layers = n_layers;
-  self->mean = matrix_array_new (n_layers, n_points);
-  self->m2 = matrix_array_new (n_layers, n_points);
-  self->std = matrix_array_new (n_layers, n_points);
-  self->first = matrix_array_new (n_layers, n_points);
-  if (!matrix_array_complete (self->mean, n_layers) || !matrix_array_complete (self->m2, n_layers)
-      || !matrix_array_complete (self->std, n_layers)
-      || !matrix_array_complete (self->first, n_layers))
+  self->mean = ks_matrix_array_new (n_layers, n_points);
+  self->m2 = ks_matrix_array_new (n_layers, n_points);
+  self->std = ks_matrix_array_new (n_layers, n_points);
+  self->first = ks_matrix_array_new (n_layers, n_points);
+  if (!ks_matrix_array_complete (self->mean, n_layers)
+      || !ks_matrix_array_complete (self->m2, n_layers)
+      || !ks_matrix_array_complete (self->std, n_layers)
+      || !ks_matrix_array_complete (self->first, n_layers))
     g_clear_pointer (&self, ks_samples_free);
   return self;
 }
@@ -179,10 +149,10 @@ ks_samples_free (KsSamples *self)
 {
   if (self == NULL)
     return;
-  matrix_array_free (self->mean, self->n_layers);
-  matrix_array_free (self->m2, self->n_layers);
-  matrix_array_free (self->std, self->n_layers);
-  matrix_array_free (self->first, self->n_layers);
+  ks_matrix_array_free (self->mean, self->n_layers);
+  ks_matrix_array_free (self->m2, self->n_layers);
+  ks_matrix_array_free (self->std, self->n_layers);
+  ks_matrix_array_free (self->first, self->n_layers);
   g_free (self);
 }
 
@@ -220,14 +190,7 @@ static void
 ks_samples_update_std (KsSamples *self)
 {
   for (guint l = 0; l < self->n_layers; l++)
-    {
-      gsize count = self->m2[l]->size1 * self->m2[l]->size2;
-
-      for (gsize k = 0; k < count; k++)
-        self->std[l]->data[k] = self->n_samples > 1
-                                ? sqrt (self->m2[l]->data[k] / (self->n_samples - 1))
-                                : 0.0;
-    }
+    ks_running_std (self->std[l], self->m2[l], self->n_samples);
 }
 
 guint
@@ -739,7 +702,7 @@ sample_grams_free (SampleGrams *self)
 {
   if (self == NULL)
     return;
-  matrix_array_free (self->grams, self->n_layers);
+  ks_matrix_array_free (self->grams, self->n_layers);
   g_free (self);
 }
 
@@ -750,8 +713,8 @@ sample_grams_new (guint n_layers,
   SampleGrams *self = g_new0 (SampleGrams, 1);
 
   self->n_layers = n_layers;
-  self->grams = matrix_array_new (n_layers, n_points);
-  if (!matrix_array_complete (self->grams, n_layers))
+  self->grams = ks_matrix_array_new (n_layers, n_points);
+  if (!ks_matrix_array_complete (self->grams, n_layers))
     g_clear_pointer (&self, sample_grams_free);
   return self;
 }
@@ -1050,7 +1013,7 @@ sampler_run_take_result (SamplerRun *run,
     }
   ks_samples_update_std (run->samples);
   /* The sums of squares only served the merging. */
-  matrix_array_free (run->samples->m2, run->samples->n_layers);
+  ks_matrix_array_free (run->samples->m2, run->samples->n_layers);
   run->samples->m2 = NULL;
   return g_steal_pointer (&run->samples);
 }

@@ -58,12 +58,6 @@ ks_figure_cka_matrix_get_matrix (KsFigureCkaMatrix *self,
   return self->matrices[panel];
 }
 
-static KsMatrixView
-matrix_view (const gsl_matrix *m)
-{
-  return (KsMatrixView) { m->data, m->size1, m->size2, m->tda };
-}
-
 /* ---- construction ---- */
 
 static gboolean
@@ -260,7 +254,7 @@ draw_panel (cairo_t      *cr,
   KsFigureCkaMatrix *self = user_data;
   const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
   KsRect inner = ks_rect_inset (rect, 0, 0, 0, bottom_strip (theme));
-  KsMatrixView view = matrix_view (self->matrices[panel]);
+  KsMatrixView view = ks_figure_matrix_view (self->matrices[panel]);
   KsHeatmapStyle style;
   KsHeatmapLayout layout;
 
@@ -372,9 +366,7 @@ grid_height (KsFigureCkaMatrix *self,
              double             width,
              double             height)
 {
-  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-
-  return MAX (height - ks_figure_footnote_height (theme, self->footnote, width), 1.0);
+  return ks_figure_grid_height (self->grid, self->footnote, width, height);
 }
 
 void
@@ -448,7 +440,6 @@ ks_figure_cka_matrix_hit (KsFigureCkaMatrix *self,
   g_autofree char *kind = NULL;
   g_autofree char *value = NULL;
   KsHeatmapLayout layout;
-  KsMatrixView view;
   int panel;
 
   g_return_val_if_fail (self != NULL && hit != NULL, FALSE);
@@ -460,13 +451,8 @@ ks_figure_cka_matrix_hit (KsFigureCkaMatrix *self,
   hit->panel = panel;
   hit->column = panel;
   ks_figure_cka_matrix_get_panel_layout (self, width, height, panel, &layout);
-  view = matrix_view (self->matrices[panel]);
-  if (!ks_heatmap_hit (&layout, &view, x, y, &hit->i, &hit->j, &hit->value))
+  if (!ks_figure_heatmap_hit (&layout, self->matrices[panel], x, y, hit))
     return FALSE;
-  hit->in_cells = TRUE;
-  hit->cell = ks_rect_make (layout.cells.x + hit->j * layout.cell_size,
-                            layout.cells.y + hit->i * layout.cell_size,
-                            layout.cell_size, layout.cell_size);
   kind = ks_figure_kind_heading (self->kinds[panel], ks_result_get_n_samples_done (self->result));
   value = ks_format_number (hit->value, 3);
   g_snprintf (hit->readout, sizeof hit->readout, "%s: %s between layer %s and layer %s: %s",

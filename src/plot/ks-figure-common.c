@@ -579,3 +579,38 @@ ks_figure_series_nearest (GPtrArray          *series,
         }
     }
 }
+
+double
+ks_figure_grid_height (KsFigureGrid *grid,
+                       const char   *footnote,
+                       double        width,
+                       double        height)
+{
+  const KsPlotTheme *theme = ks_figure_grid_get_theme (grid);
+
+  return MAX (height - ks_figure_footnote_height (theme, footnote, width), 1.0);
+}
+
+KsMatrixView
+ks_figure_matrix_view (const gsl_matrix *m)
+{
+  return (KsMatrixView) { m->data, m->size1, m->size2, m->tda };
+}
+
+gboolean
+ks_figure_heatmap_hit (const KsHeatmapLayout *layout,
+                       const gsl_matrix      *m,
+                       double                 x,
+                       double                 y,
+                       KsFigureHit           *hit)
+{
+  KsMatrixView view = ks_figure_matrix_view (m);
+
+  if (!ks_heatmap_hit (layout, &view, x, y, &hit->i, &hit->j, &hit->value))
+    return FALSE;
+  hit->in_cells = TRUE;
+  hit->cell = ks_rect_make (layout->cells.x + hit->j * layout->cell_size,
+                            layout->cells.y + hit->i * layout->cell_size,
+                            layout->cell_size, layout->cell_size);
+  return TRUE;
+}

@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "ks-error.h"
-#include "ks-figure-private.h"
+#include "ks-figure-line.h"
 #include "ks-line-plot.h"
 #include "ks-text.h"
 #include "ks-ticks.h"
@@ -25,14 +25,11 @@ struct _KsFigureEvidence
 {
   KsEvidenceEstimate *estimates;
   guint               n_estimates;
-  /* The finite widths, for hits: x the width, y the estimate, error its standard error;
-   * finite_index maps them back to the estimates given. */
-  GPtrArray          *series;
+  /* The line's series are the finite widths, for hits: x the width, y the estimate,
+   * error its standard error; finite_index maps them back to the estimates given. */
   guint              *finite_index;
   int                 infinite;       /* index of the infinite-width estimate, or -1 */
-  char               *footnote;
-  KsLinePlot         *plot;
-  KsFigureGrid       *grid;
+  KsFigureLine        line;
 };
 
 static gboolean
@@ -95,7 +92,7 @@ add_finite (KsFigureEvidence *self)
       se[n] = estimate->standard_error;
       self->finite_index[n++] = i;
     }
-  g_ptr_array_add (self->series, ks_figure_series_new ("finite width", x, y, se, n));
+  g_ptr_array_add (self->line.series, ks_figure_series_new ("finite width", x, y, se, n));
 
   for (KsEvidenceEstimator e = KS_EVIDENCE_MONTE_CARLO; e <= KS_EVIDENCE_AIS; e++)
     {
@@ -115,11 +112,11 @@ add_finite (KsFigureEvidence *self)
         continue;
       name = g_strdup_printf ("finite width, %s ± 1 SE",
                               e == KS_EVIDENCE_AIS ? "AIS" : "Monte Carlo");
-      index = ks_line_plot_add_series (self->plot, name, x, ye, se, n);
-      ks_line_plot_set_series_style (self->plot, index, e == KS_EVIDENCE_AIS
+      index = ks_line_plot_add_series (self->line.plot, name, x, ye, se, n);
+      ks_line_plot_set_series_style (self->line.plot, index, e == KS_EVIDENCE_AIS
                                      ? KS_MARKER_CIRCLE : KS_MARKER_SQUARE,
                                      KS_LINE_SOLID, KS_ERROR_BARS);
-      ks_line_plot_set_series_color (self->plot, index, e == KS_EVIDENCE_AIS ? AIS_COLOR
+      ks_line_plot_set_series_color (self->line.plot, index, e == KS_EVIDENCE_AIS ? AIS_COLOR
                                                                       : MONTE_CARLO_COLOR);
     }
 }
@@ -127,18 +124,17 @@ add_finite (KsFigureEvidence *self)
 static void
 build_plot (KsFigureEvidence *self)
 {
-  self->plot = ks_line_plot_new ();
-  self->series = g_ptr_array_new_with_free_func (ks_figure_series_free);
-  ks_line_plot_set_axis (self->plot, KS_AXIS_X, "width N of every dense layer",
+  ks_figure_line_init (&self->line);
+  ks_line_plot_set_axis (self->line.plot, KS_AXIS_X, "width N of every dense layer",
                          KS_SCALE_LOG);
-  ks_line_plot_set_axis (self->plot, KS_AXIS_Y, "log evidence log P(Y) (nats)",
+  ks_line_plot_set_axis (self->line.plot, KS_AXIS_Y, "log evidence log P(Y) (nats)",
                          KS_SCALE_LINEAR);
   add_finite (self);
   if (self->infinite >= 0)
-    ks_line_plot_add_reference (self->plot, self->estimates[self->infinite].log_evidence,
+    ks_line_plot_add_reference (self->line.plot, self->estimates[self->infinite].log_evidence,
                                 "infinite width (exact)", REFERENCE_COLOR);
-  ks_line_plot_set_legend (self->plot, KS_LEGEND_AUTO);
-  ks_line_plot_set_empty_note (self->plot, "no finite width to draw");
+  ks_line_plot_set_legend (self->line.plot, KS_LEGEND_AUTO);
+  ks_line_plot_set_empty_note (self->line.plot, "no finite width to draw");
 }
 
 static void
@@ -218,27 +214,6 @@ default_footnote (KsFigureEvidence        *self,
   return g_string_free (text, FALSE);
 }
 
-static void
-draw_panel (cairo_t      *cr,
-            const KsRect *rect,
-            guint         panel,
-            gpointer      user_data)
-{
-  KsFigureEvidence *self = user_data;
-
-  ks_line_plot_draw (self->plot, cr, rect, ks_figure_grid_get_theme (self->grid));
-}
-
-static KsRect
-panel_content (const KsRect *rect,
-               guint         panel,
-               gpointer      user_data)
-{
-  KsFigureEvidence *self = user_data;
-
-  return ks_line_plot_get_frame (self->plot, rect, ks_figure_grid_get_theme (self->grid));
-}
-
 KsFigureEvidence *
 ks_figure_evidence_new (const KsEvidenceEstimate *estimates,
                         guint                     n_estimates,
@@ -277,13 +252,8 @@ ks_figure_evidence_new (const KsEvidenceEstimate *estimates,
   if (n_points > 0)
     g_string_append_printf (title, "%sP = %u points", data_name != NULL ? ", " : ": ",
                             n_points);
-  self->grid = ks_figure_grid_new (1, 1);
-  ks_figure_grid_set_theme (self->grid, theme);
-  ks_figure_grid_set_title (self->grid, ks_figure_text_or_default (style->title, title->str));
-  ks_figure_grid_set_panel_func (self->grid, draw_panel, self);
-  ks_figure_grid_set_content_func (self->grid, panel_content);
   footnote = default_footnote (self, template_stack, options, n_outputs);
-  self->footnote = g_strdup (ks_figure_text_or_default (style->footnote, footnote));
+  ks_figure_line_set_grid (&self->line, theme, style, title->str, footnote);
   return g_steal_pointer (&self);
 }
 
@@ -292,38 +262,18 @@ ks_figure_evidence_free (KsFigureEvidence *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->grid, ks_figure_grid_free);
-  g_clear_pointer (&self->plot, ks_line_plot_free);
-  g_clear_pointer (&self->series, g_ptr_array_unref);
+  ks_figure_line_clear (&self->line);
   g_free (self->finite_index);
   g_free (self->estimates);
-  g_free (self->footnote);
   g_free (self);
-}
-
-static double
-grid_height (KsFigureEvidence *self,
-             double            width,
-             double            height)
-{
-  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-
-  return MAX (height - ks_figure_footnote_height (theme, self->footnote, width), 1.0);
 }
 
 double
 ks_figure_evidence_preferred_height (KsFigureEvidence *self,
                                      double            width)
 {
-  KsRect panel;
-  double trial = width;
-
   g_return_val_if_fail (self != NULL, 0.0);
-
-  panel = ks_figure_grid_get_panel_rect (self->grid, width, trial, 0);
-  return ceil (trial - panel.height + PANEL_ASPECT * panel.width +
-               ks_figure_footnote_height (ks_figure_grid_get_theme (self->grid),
-                                          self->footnote, width));
+  return ks_figure_line_preferred_height (&self->line, width, PANEL_ASPECT);
 }
 
 void
@@ -333,8 +283,7 @@ ks_figure_evidence_draw (KsFigureEvidence *self,
                          double            height)
 {
   g_return_if_fail (self != NULL && cr != NULL);
-  ks_figure_draw_with_footnote (cr, self->grid, self->footnote, width, height,
-                                grid_height (self, width, height));
+  ks_figure_line_draw (&self->line, cr, width, height);
 }
 
 void
@@ -346,37 +295,13 @@ ks_figure_evidence_draw_func (cairo_t  *cr,
   ks_figure_evidence_draw (user_data, cr, width, height);
 }
 
-static KsRect
-plot_rect (KsFigureEvidence *self,
-           double            width,
-           double            height)
-{
-  return ks_figure_grid_get_panel_rect (self->grid, width, grid_height (self, width, height), 0);
-}
-
 KsRect
 ks_figure_evidence_get_frame (KsFigureEvidence *self,
                               double            width,
                               double            height)
 {
-  KsRect rect;
-
   g_return_val_if_fail (self != NULL, ks_rect_make (0, 0, 0, 0));
-
-  rect = plot_rect (self, width, height);
-  return ks_line_plot_get_frame (self->plot, &rect, ks_figure_grid_get_theme (self->grid));
-}
-
-static void
-probe_axes (KsFigureEvidence *self,
-            double            width,
-            double            height,
-            KsFigureAxes     *axes)
-{
-  KsRect rect = plot_rect (self, width, height);
-
-  ks_figure_axes_probe (self->plot, &rect, ks_figure_grid_get_theme (self->grid),
-                        KS_SCALE_LOG, KS_SCALE_LINEAR, axes);
+  return ks_figure_line_get_frame (&self->line, width, height);
 }
 
 void
@@ -392,7 +317,7 @@ ks_figure_evidence_data_to_figure (KsFigureEvidence *self,
 
   g_return_if_fail (self != NULL && x != NULL && y != NULL);
 
-  probe_axes (self, width, height, &axes);
+  ks_figure_line_probe_axes (&self->line, width, height, KS_SCALE_LOG, KS_SCALE_LINEAR, &axes);
   *x = ks_figure_axes_x (&axes, data_x);
   *y = ks_figure_axes_y (&axes, data_y);
 }
@@ -421,23 +346,13 @@ ks_figure_evidence_hit (KsFigureEvidence *self,
                         double            y,
                         KsFigureHit      *hit)
 {
-  const KsPlotTheme *theme;
   KsFigureAxes axes;
-  KsRect rect;
 
   g_return_val_if_fail (self != NULL && hit != NULL, FALSE);
 
-  ks_figure_hit_init (hit);
-  theme = ks_figure_grid_get_theme (self->grid);
-  rect = plot_rect (self, width, height);
-  if (!ks_rect_contains (&rect, x, y))
+  if (!ks_figure_line_hit (&self->line, width, height, x, y, KS_SCALE_LOG, KS_SCALE_LINEAR,
+                           HIT_RADIUS, &axes, hit))
     return FALSE;
-  hit->panel = 0;
-  if (!ks_line_plot_data_at (self->plot, &rect, theme, x, y, &hit->x, &hit->y))
-    return FALSE;
-  hit->in_frame = TRUE;
-  probe_axes (self, width, height, &axes);
-  ks_figure_series_nearest (self->series, &axes, x, y, HIT_RADIUS, hit);
   if (hit->series >= 0)
     {
       hit->point = (int) self->finite_index[hit->point];

@@ -124,12 +124,6 @@ ks_figure_kernels_get_matrix (KsFigureKernels *self,
   return ks_result_get_kernel (self->result, self->kinds[row], self->layers[column]);
 }
 
-static KsMatrixView
-matrix_view (const gsl_matrix *m)
-{
-  return (KsMatrixView) { m->data, m->size1, m->size2, m->tda };
-}
-
 /* ---- construction ---- */
 
 static gboolean
@@ -496,7 +490,7 @@ draw_panel (cairo_t      *cr,
       return;
     }
   panel_style (self, row, column, &style);
-  view = matrix_view (m);
+  view = ks_figure_matrix_view (m);
   cells = heatmap_rect (self, rect, theme);
   /* A shallow copy: the heatmap only reads the theme. */
   thin = *theme;
@@ -787,8 +781,7 @@ grid_height (KsFigureKernels *self,
              double           width,
              double           height)
 {
-  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-  double grid = MAX (height - ks_figure_footnote_height (theme, self->footnote, width), 1.0);
+  double grid = ks_figure_grid_height (self->grid, self->footnote, width, height);
 
   fit_colorbar_labels (self, width, grid);
   return grid;
@@ -898,7 +891,6 @@ ks_figure_kernels_hit (KsFigureKernels *self,
 {
   const gsl_matrix *m;
   KsHeatmapLayout layout;
-  KsMatrixView view;
   int panel;
 
   g_return_val_if_fail (self != NULL && hit != NULL, FALSE);
@@ -914,13 +906,8 @@ ks_figure_kernels_hit (KsFigureKernels *self,
   if (m == NULL)
     return FALSE;
   layout_in_grid (self, width, grid_height (self, width, height), hit->row, hit->column, &layout);
-  view = matrix_view (m);
-  if (!ks_heatmap_hit (&layout, &view, x, y, &hit->i, &hit->j, &hit->value))
+  if (!ks_figure_heatmap_hit (&layout, m, x, y, hit))
     return FALSE;
-  hit->in_cells = TRUE;
-  hit->cell = ks_rect_make (layout.cells.x + hit->j * layout.cell_size,
-                            layout.cells.y + hit->i * layout.cell_size,
-                            layout.cell_size, layout.cell_size);
   if (self->labels != NULL)
     {
       hit->class_i = self->labels[hit->i];

@@ -8,7 +8,7 @@
 #include <math.h>
 
 #include "ks-error.h"
-#include "ks-figure-private.h"
+#include "ks-figure-line.h"
 #include "ks-line-plot.h"
 #include "ks-text.h"
 #include "ks-ticks.h"
@@ -25,12 +25,9 @@ struct _KsFigurePredict
   KsPredictSweep *sweep;
   guint           n_curves;
   guint           layers[KS_FIGURE_PREDICT_MAX_CURVES];
-  /* For hits: one per curve, x the width scale, y the score as drawn (percent for
-   * accuracy). */
-  GPtrArray      *series;
-  char           *footnote;
-  KsLinePlot     *plot;
-  KsFigureGrid   *grid;
+  /* The line's series, for hits: one per curve, x the width scale, y the score as drawn
+   * (percent for accuracy). */
+  KsFigureLine    line;
 };
 
 guint
@@ -124,11 +121,11 @@ add_curve (KsFigurePredict *self,
     }
   if (isfinite (nngp))
     ks_range_include (scores, nngp);
-  index = ks_line_plot_add_series (self->plot, name, x, y, NULL, n);
-  ks_line_plot_set_series_style (self->plot, index, KS_MARKER_CIRCLE, KS_LINE_SOLID,
+  index = ks_line_plot_add_series (self->line.plot, name, x, y, NULL, n);
+  ks_line_plot_set_series_style (self->line.plot, index, KS_MARKER_CIRCLE, KS_LINE_SOLID,
                                  KS_ERROR_BARS);
-  ks_line_plot_set_series_color (self->plot, index, curve);
-  g_ptr_array_add (self->series, ks_figure_series_new (name, x, y, NULL, n));
+  ks_line_plot_set_series_color (self->line.plot, index, curve);
+  g_ptr_array_add (self->line.series, ks_figure_series_new (name, x, y, NULL, n));
 
   /* The reference is named in the legend, not at its end, where the curve often runs
    * over it as it approaches it: for one curve what it is, for several which layer. */
@@ -138,11 +135,11 @@ add_curve (KsFigurePredict *self,
     label = g_strdup ("NNGP (infinite width)");
   else
     label = g_strdup_printf ("NNGP, layer %u", layer + 1);
-  ks_line_plot_add_reference (self->plot, nngp, NULL, (int) curve);
-  index = ks_line_plot_add_series (self->plot, label, NULL, NULL, NULL, 0);
-  ks_line_plot_set_series_style (self->plot, index, KS_MARKER_NONE, KS_LINE_DASHED,
+  ks_line_plot_add_reference (self->line.plot, nngp, NULL, (int) curve);
+  index = ks_line_plot_add_series (self->line.plot, label, NULL, NULL, NULL, 0);
+  ks_line_plot_set_series_style (self->line.plot, index, KS_MARKER_NONE, KS_LINE_DASHED,
                                  KS_ERROR_BARS);
-  ks_line_plot_set_series_color (self->plot, index, curve);
+  ks_line_plot_set_series_color (self->line.plot, index, curve);
 }
 
 static void
@@ -152,10 +149,10 @@ fit_score_axis (KsFigurePredict *self,
   if (!is_accuracy (self) || ks_range_is_empty (scores))
     return;
   if (scores->hi - scores->lo > FULL_AXIS_SPREAD)
-    ks_line_plot_set_axis_range (self->plot, KS_AXIS_Y, 0.0, 100.0);
+    ks_line_plot_set_axis_range (self->line.plot, KS_AXIS_Y, 0.0, 100.0);
   else if (scores->hi >= 99.5)
     /* Room for markers at 100 % without ticks beyond it. */
-    ks_line_plot_set_axis_range (self->plot, KS_AXIS_Y, NAN, 100.5);
+    ks_line_plot_set_axis_range (self->line.plot, KS_AXIS_Y, NAN, 100.5);
 }
 
 static void
@@ -163,18 +160,17 @@ build_plot (KsFigurePredict *self)
 {
   KsRange scores = KS_RANGE_EMPTY;
 
-  self->plot = ks_line_plot_new ();
-  self->series = g_ptr_array_new_with_free_func (ks_figure_series_free);
-  ks_line_plot_set_axis (self->plot, KS_AXIS_X,
+  ks_figure_line_init (&self->line);
+  ks_line_plot_set_axis (self->line.plot, KS_AXIS_X,
                          "width scale ν (each finite layer weighted by ν × its width)",
                          KS_SCALE_LOG);
-  ks_line_plot_set_axis (self->plot, KS_AXIS_Y,
+  ks_line_plot_set_axis (self->line.plot, KS_AXIS_Y,
                          is_accuracy (self) ? "test accuracy (%)" : "test RMSE",
                          KS_SCALE_LINEAR);
   for (guint c = 0; c < self->n_curves; c++)
     add_curve (self, c, &scores);
   fit_score_axis (self, &scores);
-  ks_line_plot_set_legend (self->plot, KS_LEGEND_AUTO);
+  ks_line_plot_set_legend (self->line.plot, KS_LEGEND_AUTO);
 }
 
 /* ", 1 (max. iterations) at a relative gradient 3×10⁻⁵" for each unconverged solve. */
@@ -239,27 +235,6 @@ default_footnote (KsFigurePredict *self)
   return g_string_free (text, FALSE);
 }
 
-static void
-draw_panel (cairo_t      *cr,
-            const KsRect *rect,
-            guint         panel,
-            gpointer      user_data)
-{
-  KsFigurePredict *self = user_data;
-
-  ks_line_plot_draw (self->plot, cr, rect, ks_figure_grid_get_theme (self->grid));
-}
-
-static KsRect
-panel_content (const KsRect *rect,
-               guint         panel,
-               gpointer      user_data)
-{
-  KsFigurePredict *self = user_data;
-
-  return ks_line_plot_get_frame (self->plot, rect, ks_figure_grid_get_theme (self->grid));
-}
-
 KsFigurePredict *
 ks_figure_predict_new (KsPredictSweep      *sweep,
                        const char          *data_name,
@@ -285,13 +260,8 @@ ks_figure_predict_new (KsPredictSweep      *sweep,
     g_string_append_printf (title, ": %s", data_name);
   g_string_append_printf (title, "%sP = %u points", data_name != NULL ? ", " : ": ",
                           ks_predict_sweep_get_n_points (sweep));
-  self->grid = ks_figure_grid_new (1, 1);
-  ks_figure_grid_set_theme (self->grid, theme);
-  ks_figure_grid_set_title (self->grid, ks_figure_text_or_default (style->title, title->str));
-  ks_figure_grid_set_panel_func (self->grid, draw_panel, self);
-  ks_figure_grid_set_content_func (self->grid, panel_content);
   footnote = default_footnote (self);
-  self->footnote = g_strdup (ks_figure_text_or_default (style->footnote, footnote));
+  ks_figure_line_set_grid (&self->line, theme, style, title->str, footnote);
   return g_steal_pointer (&self);
 }
 
@@ -300,37 +270,17 @@ ks_figure_predict_free (KsFigurePredict *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->grid, ks_figure_grid_free);
-  g_clear_pointer (&self->plot, ks_line_plot_free);
-  g_clear_pointer (&self->series, g_ptr_array_unref);
+  ks_figure_line_clear (&self->line);
   g_clear_pointer (&self->sweep, ks_predict_sweep_unref);
-  g_free (self->footnote);
   g_free (self);
-}
-
-static double
-grid_height (KsFigurePredict *self,
-             double           width,
-             double           height)
-{
-  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-
-  return MAX (height - ks_figure_footnote_height (theme, self->footnote, width), 1.0);
 }
 
 double
 ks_figure_predict_preferred_height (KsFigurePredict *self,
                                     double           width)
 {
-  KsRect panel;
-  double trial = width;
-
   g_return_val_if_fail (self != NULL, 0.0);
-
-  panel = ks_figure_grid_get_panel_rect (self->grid, width, trial, 0);
-  return ceil (trial - panel.height + PANEL_ASPECT * panel.width +
-               ks_figure_footnote_height (ks_figure_grid_get_theme (self->grid),
-                                          self->footnote, width));
+  return ks_figure_line_preferred_height (&self->line, width, PANEL_ASPECT);
 }
 
 void
@@ -340,8 +290,7 @@ ks_figure_predict_draw (KsFigurePredict *self,
                         double           height)
 {
   g_return_if_fail (self != NULL && cr != NULL);
-  ks_figure_draw_with_footnote (cr, self->grid, self->footnote, width, height,
-                                grid_height (self, width, height));
+  ks_figure_line_draw (&self->line, cr, width, height);
 }
 
 void
@@ -353,37 +302,13 @@ ks_figure_predict_draw_func (cairo_t  *cr,
   ks_figure_predict_draw (user_data, cr, width, height);
 }
 
-static KsRect
-plot_rect (KsFigurePredict *self,
-           double           width,
-           double           height)
-{
-  return ks_figure_grid_get_panel_rect (self->grid, width, grid_height (self, width, height), 0);
-}
-
 KsRect
 ks_figure_predict_get_frame (KsFigurePredict *self,
                              double           width,
                              double           height)
 {
-  KsRect rect;
-
   g_return_val_if_fail (self != NULL, ks_rect_make (0, 0, 0, 0));
-
-  rect = plot_rect (self, width, height);
-  return ks_line_plot_get_frame (self->plot, &rect, ks_figure_grid_get_theme (self->grid));
-}
-
-static void
-probe_axes (KsFigurePredict *self,
-            double           width,
-            double           height,
-            KsFigureAxes    *axes)
-{
-  KsRect rect = plot_rect (self, width, height);
-
-  ks_figure_axes_probe (self->plot, &rect, ks_figure_grid_get_theme (self->grid),
-                        KS_SCALE_LOG, KS_SCALE_LINEAR, axes);
+  return ks_figure_line_get_frame (&self->line, width, height);
 }
 
 void
@@ -399,7 +324,7 @@ ks_figure_predict_data_to_figure (KsFigurePredict *self,
 
   g_return_if_fail (self != NULL && x != NULL && y != NULL);
 
-  probe_axes (self, width, height, &axes);
+  ks_figure_line_probe_axes (&self->line, width, height, KS_SCALE_LOG, KS_SCALE_LINEAR, &axes);
   *x = ks_figure_axes_x (&axes, data_x);
   *y = ks_figure_axes_y (&axes, shown (self, data_y));
 }
@@ -441,25 +366,15 @@ ks_figure_predict_hit (KsFigurePredict *self,
                        double           y,
                        KsFigureHit     *hit)
 {
-  const KsPlotTheme *theme;
   KsFigureAxes axes;
-  KsRect rect;
 
   g_return_val_if_fail (self != NULL && hit != NULL, FALSE);
 
-  ks_figure_hit_init (hit);
-  theme = ks_figure_grid_get_theme (self->grid);
-  rect = plot_rect (self, width, height);
-  if (!ks_rect_contains (&rect, x, y))
+  if (!ks_figure_line_hit (&self->line, width, height, x, y, KS_SCALE_LOG, KS_SCALE_LINEAR,
+                           HIT_RADIUS, &axes, hit))
     return FALSE;
-  hit->panel = 0;
-  if (!ks_line_plot_data_at (self->plot, &rect, theme, x, y, &hit->x, &hit->y))
-    return FALSE;
-  hit->in_frame = TRUE;
   if (is_accuracy (self))
     hit->y /= 100.0;
-  probe_axes (self, width, height, &axes);
-  ks_figure_series_nearest (self->series, &axes, x, y, HIT_RADIUS, hit);
   if (hit->series < 0)
     return TRUE;
   if (is_accuracy (self))

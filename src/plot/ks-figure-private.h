@@ -7,6 +7,7 @@
 #include "ks-cka.h"
 #include "ks-figure-common.h"
 #include "ks-figure-grid.h"
+#include "ks-heatmap.h"
 #include "ks-line-plot.h"
 #include "ks-result.h"
 
@@ -39,6 +40,11 @@ const char  *ks_figure_text_or_default    (const char        *asked,
 double       ks_figure_footnote_height    (const KsPlotTheme *theme,
                                            const char        *footnote,
                                            double             width);
+/* The height left to the grid of a width x height figure above its footnote. */
+double       ks_figure_grid_height        (KsFigureGrid      *grid,
+                                           const char        *footnote,
+                                           double             width,
+                                           double             height);
 /* Fills the background of the whole figure, draws grid in its top grid_height (the
  * space above the footnote, less what the caller keeps for itself below the grid) and
  * the footnote at the bottom. */
@@ -68,6 +74,16 @@ char        *ks_figure_break_lines        (const KsPlotTheme *theme,
                                            KsTextRole         role,
                                            const char        *text,
                                            double             width);
+
+/* The heatmap's view of a matrix. */
+KsMatrixView ks_figure_matrix_view        (const gsl_matrix  *m);
+/* The cell of m's heatmap (laid out as layout) under (x, y): its row, column and value,
+ * in_cells and cell in hit; FALSE off the cells. */
+gboolean     ks_figure_heatmap_hit        (const KsHeatmapLayout *layout,
+                                           const gsl_matrix      *m,
+                                           double                 x,
+                                           double                 y,
+                                           KsFigureHit           *hit);
 
 /* Where data values fall in a line plot's frame. */
 typedef struct

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "ks-figure-private.h"
+#include "ks-figure-line.h"
 #include "ks-line-plot.h"
 #include "ks-text.h"
 #include "ks-ticks.h"
@@ -21,12 +21,9 @@
 struct _KsFigureSpread
 {
   KsSpreadSweep *sweep;
-  char          *footnote;
-  /* For hits: per depth the closed form (when there is one), then the Monte Carlo points
-   * (when there are any); names say which. */
-  GPtrArray     *series;
-  KsLinePlot    *plot;
-  KsFigureGrid  *grid;
+  /* Its series, for hits: per depth the closed form (when there is one), then the Monte
+   * Carlo points (when there are any); names say which. */
+  KsFigureLine   line;
 };
 
 static guint
@@ -93,24 +90,24 @@ add_depth (KsFigureSpread *self,
 
       for (guint w = 0; w < n; w++)
         first_order[w] = per_width / x[w];
-      index = ks_line_plot_add_series (self->plot, NULL, x, first_order, NULL, n);
-      ks_line_plot_set_series_style (self->plot, index, KS_MARKER_NONE, KS_LINE_DASHED,
+      index = ks_line_plot_add_series (self->line.plot, NULL, x, first_order, NULL, n);
+      ks_line_plot_set_series_style (self->line.plot, index, KS_MARKER_NONE, KS_LINE_DASHED,
                                      KS_ERROR_BARS);
-      ks_line_plot_set_series_color (self->plot, index, d);
-      index = ks_line_plot_add_series (self->plot, name, x, exact, NULL, n);
-      ks_line_plot_set_series_color (self->plot, index, d);
-      g_ptr_array_add (self->series, ks_figure_series_new (hit_name, x, exact, NULL, n));
+      ks_line_plot_set_series_color (self->line.plot, index, d);
+      index = ks_line_plot_add_series (self->line.plot, name, x, exact, NULL, n);
+      ks_line_plot_set_series_color (self->line.plot, index, d);
+      g_ptr_array_add (self->line.series, ks_figure_series_new (hit_name, x, exact, NULL, n));
     }
   if (sweep_has_monte_carlo (sweep))
     {
       g_autofree char *hit_name = g_strdup_printf ("depth %u, Monte Carlo", depth);
 
       /* Without a closed form the points are the curve, joined by a dashed line. */
-      index = ks_line_plot_add_series (self->plot, analytic ? NULL : name, x, mc, se, n);
-      ks_line_plot_set_series_style (self->plot, index, KS_MARKER_CIRCLE,
+      index = ks_line_plot_add_series (self->line.plot, analytic ? NULL : name, x, mc, se, n);
+      ks_line_plot_set_series_style (self->line.plot, index, KS_MARKER_CIRCLE,
                                      analytic ? KS_LINE_NONE : KS_LINE_DASHED, KS_ERROR_BARS);
-      ks_line_plot_set_series_color (self->plot, index, d);
-      g_ptr_array_add (self->series, ks_figure_series_new (hit_name, x, mc, se, n));
+      ks_line_plot_set_series_color (self->line.plot, index, d);
+      g_ptr_array_add (self->line.series, ks_figure_series_new (hit_name, x, mc, se, n));
     }
 }
 
@@ -122,30 +119,30 @@ add_legend_keys (KsFigureSpread *self)
 
   if (!ks_spread_sweep_has_analytic (self->sweep))
     return;
-  index = ks_line_plot_add_series (self->plot, "first order, Σ 1/Nₗ", NULL, NULL, NULL, 0);
-  ks_line_plot_set_series_style (self->plot, index, KS_MARKER_NONE, KS_LINE_DASHED,
+  index = ks_line_plot_add_series (self->line.plot, "first order, Σ 1/Nₗ", NULL, NULL, NULL, 0);
+  ks_line_plot_set_series_style (self->line.plot, index, KS_MARKER_NONE, KS_LINE_DASHED,
                                  KS_ERROR_BARS);
-  ks_line_plot_set_series_color (self->plot, index, NEUTRAL_COLOR);
+  ks_line_plot_set_series_color (self->line.plot, index, NEUTRAL_COLOR);
   if (!sweep_has_monte_carlo (self->sweep))
     return;
-  index = ks_line_plot_add_series (self->plot, "Monte Carlo ± 1 SE", NULL, NULL, NULL, 0);
-  ks_line_plot_set_series_style (self->plot, index, KS_MARKER_CIRCLE, KS_LINE_NONE,
+  index = ks_line_plot_add_series (self->line.plot, "Monte Carlo ± 1 SE", NULL, NULL, NULL, 0);
+  ks_line_plot_set_series_style (self->line.plot, index, KS_MARKER_CIRCLE, KS_LINE_NONE,
                                  KS_ERROR_BARS);
-  ks_line_plot_set_series_color (self->plot, index, NEUTRAL_COLOR);
+  ks_line_plot_set_series_color (self->line.plot, index, NEUTRAL_COLOR);
 }
 
 static void
 build_plot (KsFigureSpread *self)
 {
-  self->plot = ks_line_plot_new ();
-  self->series = g_ptr_array_new_with_free_func (ks_figure_series_free);
-  ks_line_plot_set_axis (self->plot, KS_AXIS_X, "width N of each finite layer", KS_SCALE_LOG);
-  ks_line_plot_set_axis (self->plot, KS_AXIS_Y, "normalised variance v of the top-layer kernel",
+  ks_figure_line_init (&self->line);
+  ks_line_plot_set_axis (self->line.plot, KS_AXIS_X, "width N of each finite layer", KS_SCALE_LOG);
+  ks_line_plot_set_axis (self->line.plot, KS_AXIS_Y,
+                         "normalised variance v of the top-layer kernel",
                          KS_SCALE_LOG);
   for (guint d = 0; d < ks_spread_sweep_get_n_depths (self->sweep); d++)
     add_depth (self, d);
   add_legend_keys (self);
-  ks_line_plot_set_legend (self->plot, KS_LEGEND_AUTO);
+  ks_line_plot_set_legend (self->line.plot, KS_LEGEND_AUTO);
 }
 
 /* The block's text form with N for its finite widths, which the sweep sets. */
@@ -191,27 +188,6 @@ default_footnote (KsFigureSpread *self)
   return g_string_free (text, FALSE);
 }
 
-static void
-draw_panel (cairo_t      *cr,
-            const KsRect *rect,
-            guint         panel,
-            gpointer      user_data)
-{
-  KsFigureSpread *self = user_data;
-
-  ks_line_plot_draw (self->plot, cr, rect, ks_figure_grid_get_theme (self->grid));
-}
-
-static KsRect
-panel_content (const KsRect *rect,
-               guint         panel,
-               gpointer      user_data)
-{
-  KsFigureSpread *self = user_data;
-
-  return ks_line_plot_get_frame (self->plot, rect, ks_figure_grid_get_theme (self->grid));
-}
-
 KsFigureSpread *
 ks_figure_spread_new (KsSpreadSweep       *sweep,
                       const char          *data_name,
@@ -232,13 +208,8 @@ ks_figure_spread_new (KsSpreadSweep       *sweep,
   title = g_strdup_printf ("Prior spread of the top-layer kernel against width: %s%sP = %u "
                            "points", data_name != NULL ? data_name : "",
                            data_name != NULL ? ", " : "", ks_spread_sweep_get_n_points (sweep));
-  self->grid = ks_figure_grid_new (1, 1);
-  ks_figure_grid_set_theme (self->grid, theme);
-  ks_figure_grid_set_title (self->grid, ks_figure_text_or_default (style->title, title));
-  ks_figure_grid_set_panel_func (self->grid, draw_panel, self);
-  ks_figure_grid_set_content_func (self->grid, panel_content);
   footnote = default_footnote (self);
-  self->footnote = g_strdup (ks_figure_text_or_default (style->footnote, footnote));
+  ks_figure_line_set_grid (&self->line, theme, style, title, footnote);
   return g_steal_pointer (&self);
 }
 
@@ -247,37 +218,17 @@ ks_figure_spread_free (KsFigureSpread *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->grid, ks_figure_grid_free);
-  g_clear_pointer (&self->plot, ks_line_plot_free);
-  g_clear_pointer (&self->series, g_ptr_array_unref);
-  g_free (self->footnote);
+  ks_figure_line_clear (&self->line);
   g_clear_pointer (&self->sweep, ks_spread_sweep_unref);
   g_free (self);
-}
-
-static double
-grid_height (KsFigureSpread *self,
-             double          width,
-             double          height)
-{
-  const KsPlotTheme *theme = ks_figure_grid_get_theme (self->grid);
-
-  return MAX (height - ks_figure_footnote_height (theme, self->footnote, width), 1.0);
 }
 
 double
 ks_figure_spread_preferred_height (KsFigureSpread *self,
                                    double          width)
 {
-  KsRect panel;
-  double trial = width;
-
   g_return_val_if_fail (self != NULL, 0.0);
-
-  panel = ks_figure_grid_get_panel_rect (self->grid, width, trial, 0);
-  return ceil (trial - panel.height + PANEL_ASPECT * panel.width +
-               ks_figure_footnote_height (ks_figure_grid_get_theme (self->grid),
-                                          self->footnote, width));
+  return ks_figure_line_preferred_height (&self->line, width, PANEL_ASPECT);
 }
 
 void
@@ -287,8 +238,7 @@ ks_figure_spread_draw (KsFigureSpread *self,
                        double          height)
 {
   g_return_if_fail (self != NULL && cr != NULL);
-  ks_figure_draw_with_footnote (cr, self->grid, self->footnote, width, height,
-                                grid_height (self, width, height));
+  ks_figure_line_draw (&self->line, cr, width, height);
 }
 
 void
@@ -300,25 +250,13 @@ ks_figure_spread_draw_func (cairo_t  *cr,
   ks_figure_spread_draw (user_data, cr, width, height);
 }
 
-static KsRect
-plot_rect (KsFigureSpread *self,
-           double          width,
-           double          height)
-{
-  return ks_figure_grid_get_panel_rect (self->grid, width, grid_height (self, width, height), 0);
-}
-
 KsRect
 ks_figure_spread_get_frame (KsFigureSpread *self,
                             double          width,
                             double          height)
 {
-  KsRect rect;
-
   g_return_val_if_fail (self != NULL, ks_rect_make (0, 0, 0, 0));
-
-  rect = plot_rect (self, width, height);
-  return ks_line_plot_get_frame (self->plot, &rect, ks_figure_grid_get_theme (self->grid));
+  return ks_figure_line_get_frame (&self->line, width, height);
 }
 
 void
@@ -330,14 +268,11 @@ ks_figure_spread_data_to_figure (KsFigureSpread *self,
                                  double         *x,
                                  double         *y)
 {
-  KsRect rect;
   KsFigureAxes axes;
 
   g_return_if_fail (self != NULL && x != NULL && y != NULL);
 
-  rect = plot_rect (self, width, height);
-  ks_figure_axes_probe (self->plot, &rect, ks_figure_grid_get_theme (self->grid),
-                        KS_SCALE_LOG, KS_SCALE_LOG, &axes);
+  ks_figure_line_probe_axes (&self->line, width, height, KS_SCALE_LOG, KS_SCALE_LOG, &axes);
   *x = ks_figure_axes_x (&axes, data_x);
   *y = ks_figure_axes_y (&axes, data_y);
 }
@@ -350,28 +285,18 @@ ks_figure_spread_hit (KsFigureSpread *self,
                       double          y,
                       KsFigureHit    *hit)
 {
-  const KsPlotTheme *theme;
   const KsFigureSeries *series;
   g_autofree char *value = NULL;
   KsFigureAxes axes;
-  KsRect rect;
 
   g_return_val_if_fail (self != NULL && hit != NULL, FALSE);
 
-  ks_figure_hit_init (hit);
-  theme = ks_figure_grid_get_theme (self->grid);
-  rect = plot_rect (self, width, height);
-  if (!ks_rect_contains (&rect, x, y))
+  if (!ks_figure_line_hit (&self->line, width, height, x, y, KS_SCALE_LOG, KS_SCALE_LOG,
+                           HIT_RADIUS, &axes, hit))
     return FALSE;
-  hit->panel = 0;
-  if (!ks_line_plot_data_at (self->plot, &rect, theme, x, y, &hit->x, &hit->y))
-    return FALSE;
-  hit->in_frame = TRUE;
-  ks_figure_axes_probe (self->plot, &rect, theme, KS_SCALE_LOG, KS_SCALE_LOG, &axes);
-  ks_figure_series_nearest (self->series, &axes, x, y, HIT_RADIUS, hit);
   if (hit->series < 0)
     return TRUE;
-  series = g_ptr_array_index (self->series, hit->series);
+  series = g_ptr_array_index (self->line.series, hit->series);
   value = ks_format_number (hit->point_y, 3);
   if (isfinite (hit->point_error))
     {
