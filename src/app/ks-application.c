@@ -55,6 +55,7 @@ ks_application_startup (GApplication *application)
     { "win.save", { "<Control>s", NULL } },
     { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.export", { "<Control>e", NULL } },
+    { "win.export-csv", { "<Control><Shift>e", NULL } },
   };
 
   G_APPLICATION_CLASS (ks_application_parent_class)->startup (application);

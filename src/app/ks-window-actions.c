@@ -7,6 +7,7 @@
 #include "ks-window.h"
 #include "ks-window-private.h"
 
+#include "ks-figure-export-dialog.h"
 #include "ks-kernel-export.h"
 
 void
@@ -232,6 +233,14 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
+  gtk_window_present (GTK_WINDOW (ks_figure_export_dialog_new (KS_WINDOW (widget))));
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
   run_chooser (KS_WINDOW (widget), "Export the Kernels as CSV Files into a Folder",
                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Export", ks_window_export_kernels);
 }
@@ -261,6 +270,7 @@ ks_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-job", NULL, cancel_job_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
 

@@ -5,9 +5,13 @@
 #pragma once
 
 #include "ks-data-group.h"
+#include "ks-evidence-view.h"
 #include "ks-job-indicator.h"
+#include "ks-kernel-view.h"
 #include "ks-method-group.h"
-#include "ks-result-summary.h"
+#include "ks-predictions-view.h"
+#include "ks-similarity-view.h"
+#include "ks-spread-view.h"
 #include "ks-stack-editor.h"
 #include "ks-window.h"
 
@@ -34,7 +38,11 @@ struct _KsWindow
   GtkStack             *content_stack;
   AdwStatusPage        *error_page;
   AdwViewStack         *view_stack;
-  KsResultSummary      *result_summary;
+  KsKernelView         *kernel_view;
+  KsSimilarityView     *similarity_view;
+  KsSpreadView         *spread_view;
+  KsEvidenceView       *evidence_view;
+  KsPredictionsView    *predictions_view;
 };
 
 /* ks-window-actions.c */

@@ -135,7 +135,10 @@ on_job_failed (KsWindow     *self,
 static void
 on_result_changed (KsWindow *self)
 {
-  ks_result_summary_set_result (self->result_summary, ks_job_controller_get_result (self->controller));
+  KsResult *result = ks_job_controller_get_result (self->controller);
+
+  ks_kernel_view_set_result (self->kernel_view, result);
+  ks_similarity_view_set_result (self->similarity_view, result);
   update_content (self);
 }
 
@@ -281,7 +284,11 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_DATA_GROUP);
   g_type_ensure (KS_TYPE_METHOD_GROUP);
   g_type_ensure (KS_TYPE_JOB_INDICATOR);
-  g_type_ensure (KS_TYPE_RESULT_SUMMARY);
+  g_type_ensure (KS_TYPE_KERNEL_VIEW);
+  g_type_ensure (KS_TYPE_SIMILARITY_VIEW);
+  g_type_ensure (KS_TYPE_SPREAD_VIEW);
+  g_type_ensure (KS_TYPE_EVIDENCE_VIEW);
+  g_type_ensure (KS_TYPE_PREDICTIONS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kernelscope/Kernelscope/ks-window.ui");
@@ -296,7 +303,11 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, result_summary);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, kernel_view);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, similarity_view);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, spread_view);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, evidence_view);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, predictions_view);
 
   ks_window_class_install_actions (widget_class);
 }
@@ -332,6 +343,11 @@ ks_window_init (KsWindow *self)
   g_object_set (self->stack_editor, "document", self->document, NULL);
   ks_data_group_set_document (self->data_group, self->document);
   ks_method_group_set_document (self->method_group, self->document);
+  ks_kernel_view_set_document (self->kernel_view, self->document);
+  ks_similarity_view_set_document (self->similarity_view, self->document);
+  ks_sweep_view_set_document (KS_SWEEP_VIEW (self->spread_view), self->document);
+  ks_sweep_view_set_document (KS_SWEEP_VIEW (self->evidence_view), self->document);
+  ks_sweep_view_set_document (KS_SWEEP_VIEW (self->predictions_view), self->document);
   ks_job_indicator_set_controller (self->job_indicator, self->controller);
 
   connect_document (self);

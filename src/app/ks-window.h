@@ -27,7 +27,8 @@ void             ks_window_open_file      (KsWindow       *self,
 /* Saves to file (as Save As does once a file is chosen). */
 void             ks_window_save_file      (KsWindow       *self,
                                            GFile          *file);
-/* Exports the kernels on screen into folder (as Export does once a folder is chosen). */
+/* Exports the kernels on screen as CSV files into folder (as Export Kernels as CSV does
+ * once a folder is chosen). */
 void             ks_window_export_kernels (KsWindow       *self,
                                            GFile          *folder);
 /* Shows a short message at the bottom of the window. */
