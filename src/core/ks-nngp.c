@@ -157,12 +157,16 @@ propagate_layer (const KsLayer    *layer,
     }
 }
 
+/* A nonlinearity's map has checked its own kernel while writing it; the NTK product and
+ * the affine maps can still overflow. */
 static gboolean
-check_layer_results (const gsl_matrix *nngp,
+check_layer_results (const KsLayer    *layer,
+                     const gsl_matrix *nngp,
                      const gsl_matrix *theta,
                      GError          **error)
 {
-  if (!ks_matrix_check_finite (nngp, "The NNGP kernel", error))
+  if (!ks_layer_kind_is_nonlinearity (layer->kind)
+      && !ks_matrix_check_finite (nngp, "The NNGP kernel", error))
     return FALSE;
   return theta == NULL || ks_matrix_check_finite (theta, "The NTK", error);
 }
@@ -241,7 +245,7 @@ ks_nngp_propagate (const KsStack    *stack,
           || g_cancellable_set_error_if_cancelled (cancellable, error)
           || !propagate_layer (layer, nngp_in, theta_in, nngp[l], ntk ? ntk[l] : NULL,
                                cancellable, error)
-          || !check_layer_results (nngp[l], ntk ? ntk[l] : NULL, error))
+          || !check_layer_results (layer, nngp[l], ntk ? ntk[l] : NULL, error))
         {
           g_prefix_error (error, "layer %u (%s): ", l + 1, ks_layer_kind_to_string (layer->kind));
           free_layer_matrices (nngp, l + 1);
