@@ -10,6 +10,7 @@
 #include "ks-figure-evidence.h"
 #include "ks-linalg.h"
 #include "ks-stack-scale.h"
+#include "ks-sweep-input.h"
 
 /* Annealed importance sampling costs a Hamiltonian step over every weight per point and
  * temperature: on 40 points, 8 runs of 50 temperatures take a few seconds for widths up
@@ -117,48 +118,20 @@ static const KsFigureFuncs evidence_figure_funcs = {
 
 /* ---- the curve ---- */
 
-typedef struct
-{
-  KsStack   *stack;     /* with its readout */
-  KsDataset *data;
-  guint      n_points;
-  guint64    seed;
-} EvidenceInput;
-
-static void
-evidence_input_free (gpointer data)
-{
-  EvidenceInput *input = data;
-
-  ks_stack_unref (input->stack);
-  ks_dataset_unref (input->data);
-  g_free (input);
-}
-
 static gpointer
 evidence_make_input (KsSweepView  *view,
                      KsDocument   *document,
                      char        **key,
                      GError      **error)
 {
-  g_autoptr(KsExperiment) experiment = ks_document_build_experiment (document);
+  KsSweepInput *input = ks_sweep_input_new (document, EVIDENCE_MAX_POINTS);
   g_autoptr(KsStack) any_width = NULL;
-  g_autofree char *stack_text = NULL;
-  EvidenceInput *input;
 
-  if (experiment == NULL)
+  if (input == NULL)
     return NULL;
-  input = g_new0 (EvidenceInput, 1);
-  input->stack = ks_stack_copy (ks_experiment_get_stack (experiment));
-  input->data = ks_dataset_ref (ks_experiment_get_data (experiment));
-  input->n_points = MIN (ks_document_get_n_points (document), EVIDENCE_MAX_POINTS);
-  input->seed = ks_document_get_seed (document);
   /* The curve sets every width itself: moving the width slider changes nothing here. */
   any_width = ks_stack_with_width (input->stack, KS_WIDTH_INFINITE);
-  stack_text = ks_stack_to_string (any_width);
-  *key = g_strdup_printf ("%s|%s|%u|%u|%" G_GUINT64_FORMAT, stack_text,
-                          ks_document_get_data_source (document),
-                          ks_dataset_get_n_points (input->data), input->n_points, input->seed);
+  *key = ks_sweep_input_key (input, document, any_width);
   return input;
 }
 
@@ -178,40 +151,23 @@ match_readout (KsStack           *stack,
   return ks_stack_replace (stack, last, &layer, error);
 }
 
-static void
-on_curve_progress (double   fraction,
-                   gpointer user_data)
-{
-  ks_sweep_progress_set (user_data, fraction);
-}
-
 static gpointer
 evidence_run (gpointer          data,
               KsSweepProgress  *progress,
               GCancellable     *cancellable,
               GError          **error)
 {
-  EvidenceInput *input = data;
-  g_autoptr(KsDataset) points = ks_dataset_subsample (input->data, input->n_points, input->seed, error);
-  g_autoptr(KsDataset) standardized = NULL;
+  KsSweepInput *input = data;
   g_autoptr(gsl_matrix) inputs = NULL;
   g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(KsDataset) points = ks_sweep_input_load (input, "The evidence needs", &inputs,
+                                                     &outputs, error);
   KsEvidenceEstimate *estimates;
   EvidenceSource *source;
   KsEvidenceOptions options;
 
   if (points == NULL)
     return NULL;
-  standardized = ks_dataset_standardize (points);
-  inputs = ks_dataset_input_matrix (standardized);
-  outputs = ks_dataset_output_matrix (standardized);
-  if (outputs == NULL)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_DATA, "The evidence needs outputs, and “%s” has "
-                   "neither class labels nor targets: choose another data set in the Data group.",
-                   ks_dataset_get_name (input->data));
-      return NULL;
-    }
   if (!match_readout (input->stack, outputs, error))
     return NULL;
 
@@ -221,8 +177,8 @@ evidence_run (gpointer          data,
   options.n_temperatures = EVIDENCE_TEMPERATURES;
   options.seed = input->seed;
   estimates = ks_evidence_curve (input->stack, inputs, outputs, evidence_widths,
-                                 G_N_ELEMENTS (evidence_widths), &options, on_curve_progress,
-                                 progress, cancellable, error);
+                                 G_N_ELEMENTS (evidence_widths), &options,
+                                 ks_sweep_input_report_progress, progress, cancellable, error);
   if (estimates == NULL)
     return NULL;
 
@@ -250,7 +206,7 @@ ks_evidence_view_class_init (KsEvidenceViewClass *klass)
 
   sweep_class->make_input = evidence_make_input;
   sweep_class->run = evidence_run;
-  sweep_class->free_input = evidence_input_free;
+  sweep_class->free_input = ks_sweep_input_free;
   sweep_class->ref_output = evidence_source_ref;
   sweep_class->free_output = evidence_source_unref;
   sweep_class->figure_funcs = &evidence_figure_funcs;

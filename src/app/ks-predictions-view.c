@@ -9,6 +9,7 @@
 #include "ks-error.h"
 #include "ks-figure-predict.h"
 #include "ks-linalg.h"
+#include "ks-sweep-input.h"
 
 #define TEST_FRACTION 0.2
 
@@ -106,45 +107,17 @@ static const KsFigureFuncs predict_figure_funcs = {
 
 /* ---- the sweep ---- */
 
-typedef struct
-{
-  KsStack   *stack;     /* with its readout */
-  KsDataset *data;
-  guint      n_points;
-  guint64    seed;
-} PredictInput;
-
-static void
-predict_input_free (gpointer data)
-{
-  PredictInput *input = data;
-
-  ks_stack_unref (input->stack);
-  ks_dataset_unref (input->data);
-  g_free (input);
-}
-
 static gpointer
 predict_make_input (KsSweepView  *view,
                     KsDocument   *document,
                     char        **key,
                     GError      **error)
 {
-  g_autoptr(KsExperiment) experiment = ks_document_build_experiment (document);
-  g_autofree char *stack_text = NULL;
-  PredictInput *input;
+  KsSweepInput *input = ks_sweep_input_new (document, G_MAXUINT);
 
-  if (experiment == NULL)
+  if (input == NULL)
     return NULL;
-  input = g_new0 (PredictInput, 1);
-  input->stack = ks_stack_copy (ks_experiment_get_stack (experiment));
-  input->data = ks_dataset_ref (ks_experiment_get_data (experiment));
-  input->n_points = ks_document_get_n_points (document);
-  input->seed = ks_document_get_seed (document);
-  stack_text = ks_stack_to_string (input->stack);
-  *key = g_strdup_printf ("%s|%s|%u|%u|%" G_GUINT64_FORMAT, stack_text,
-                          ks_document_get_data_source (document),
-                          ks_dataset_get_n_points (input->data), input->n_points, input->seed);
+  *key = ks_sweep_input_key (input, document, input->stack);
   return input;
 }
 
@@ -158,42 +131,25 @@ top_layer (const KsStack *stack)
   return ks_stack_get_readout (stack) != NULL && n >= 2 ? n - 2 : n - 1;
 }
 
-static void
-on_sweep_progress (double   fraction,
-                   gpointer user_data)
-{
-  ks_sweep_progress_set (user_data, fraction);
-}
-
 static gpointer
 predict_run (gpointer          data,
              KsSweepProgress  *progress,
              GCancellable     *cancellable,
              GError          **error)
 {
-  PredictInput *input = data;
-  g_autoptr(KsDataset) points = ks_dataset_subsample (input->data, input->n_points, input->seed, error);
-  g_autoptr(KsDataset) standardized = NULL;
+  KsSweepInput *input = data;
   g_autoptr(gsl_matrix) inputs = NULL;
   g_autoptr(gsl_matrix) outputs = NULL;
+  g_autoptr(KsDataset) standardized = ks_sweep_input_load (input, "Predictions need", &inputs,
+                                                           &outputs, error);
   const int *labels;
   gboolean accuracy;
   KsPredictSweepOptions options;
   KsPredictSweep *sweep;
   PredictSource *source;
 
-  if (points == NULL)
+  if (standardized == NULL)
     return NULL;
-  standardized = ks_dataset_standardize (points);
-  inputs = ks_dataset_input_matrix (standardized);
-  outputs = ks_dataset_output_matrix (standardized);
-  if (outputs == NULL)
-    {
-      g_set_error (error, KS_ERROR, KS_ERROR_DATA, "Predictions need outputs, and “%s” has "
-                   "neither class labels nor targets: choose another data set in the Data group.",
-                   ks_dataset_get_name (input->data));
-      return NULL;
-    }
   /* Classes are scored by accuracy, real targets by their error. */
   accuracy = ks_dataset_get_n_targets (standardized) == 0 && ks_dataset_has_labels (standardized);
 
@@ -206,7 +162,8 @@ predict_run (gpointer          data,
   options.layer = top_layer (input->stack);
   labels = ks_dataset_has_labels (standardized) ? ks_dataset_get_labels (standardized) : NULL;
   sweep = ks_predict_sweep_run (input->stack, inputs, outputs, labels, &options,
-                                on_sweep_progress, progress, cancellable, error);
+                                ks_sweep_input_report_progress, progress, cancellable,
+                                error);
   if (sweep == NULL)
     return NULL;
 
@@ -229,7 +186,7 @@ ks_predictions_view_class_init (KsPredictionsViewClass *klass)
 
   sweep_class->make_input = predict_make_input;
   sweep_class->run = predict_run;
-  sweep_class->free_input = predict_input_free;
+  sweep_class->free_input = ks_sweep_input_free;
   sweep_class->ref_output = predict_source_ref;
   sweep_class->free_output = predict_source_unref;
   sweep_class->figure_funcs = &predict_figure_funcs;

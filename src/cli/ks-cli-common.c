@@ -310,3 +310,34 @@ ks_cli_parse_fraction (const char  *option,
   *value = parsed;
   return TRUE;
 }
+
+gboolean
+ks_cli_check_out_name (const char  *out,
+                       GError     **error)
+{
+  if (out == NULL || *out != '\0')
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--out: expected a file name, got ''");
+  return FALSE;
+}
+
+void
+ks_cli_add_job_entries (GOptionContext  *context,
+                        char           **threads_text,
+                        gboolean        *quiet,
+                        char           **out)
+{
+  const GOptionEntry entries[] = {
+    { "threads", 't', 0, G_OPTION_ARG_STRING, threads_text,
+      "Worker threads, 0 for one per core (default: 0); results do not depend on it", "T" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, quiet,
+      "Show no progress", NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, out,
+      "Write the table to this file instead of the standard output", "FILE.csv" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  /* The context copies the entries; they follow the command's own in --help. */
+  g_option_context_add_main_entries (context, entries, NULL);
+}

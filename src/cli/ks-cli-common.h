@@ -84,10 +84,19 @@ KsStack     *ks_cli_parse_stack           (const char *text,
  * computation when the file's folder does not exist, and replaces the file atomically. */
 gboolean     ks_cli_check_out_file        (const char    *out,
                                            GError       **error);
+/* --out, when given, must name a file. */
+gboolean     ks_cli_check_out_name        (const char    *out,
+                                           GError       **error);
 gboolean     ks_cli_write_text_file       (const char    *out,
                                            const char    *text,
                                            GCancellable  *cancellable,
                                            GError       **error);
+
+/* --threads, --quiet and --out, for commands that run a job and print a table. */
+void         ks_cli_add_job_entries       (GOptionContext *context,
+                                           char          **threads_text,
+                                           gboolean       *quiet,
+                                           char          **out);
 
 /* Refuses what option parsing left over, beyond argv[0]. */
 gboolean     ks_cli_check_no_arguments    (int         argc,

@@ -114,18 +114,13 @@ evidence_option_context (EvidenceCommand *self)
       "Independent annealing runs per width for ais (default: 16)", "R" },
     { "temperatures", 0, 0, G_OPTION_ARG_STRING, &self->temperatures_text,
       "Temperatures of each ais run (default: 400)", "T" },
-    { "threads", 't', 0, G_OPTION_ARG_STRING, &self->threads_text,
-      "Worker threads, 0 for one per core (default: 0); results do not depend on it", "T" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &self->quiet,
-      "Show no progress", NULL },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &self->out,
-      "Write the table to this file instead of the standard output", "FILE.csv" },
     G_OPTION_ENTRY_NULL
   };
 
   g_option_context_set_summary (context, EVIDENCE_SUMMARY);
   g_option_context_set_description (context, EVIDENCE_DESCRIPTION);
   g_option_context_add_main_entries (context, entries, NULL);
+  ks_cli_add_job_entries (context, &self->threads_text, &self->quiet, &self->out);
   ks_cli_output_options_add_entries (&self->outputs, context);
   ks_cli_data_options_add_entries (&self->data, context);
   return context;
@@ -159,15 +154,10 @@ evidence_command_finish (EvidenceCommand *self,
                                       &options->n_temperatures, error)
       || !ks_cli_parse_uint ("--threads", self->threads_text, &options->n_threads, error)
       || !ks_cli_output_options_finish (&self->outputs, error)
-      || !parse_estimator (self->estimator_text, &options->estimator, error))
+      || !parse_estimator (self->estimator_text, &options->estimator, error)
+      || !ks_cli_check_out_name (self->out, error))
     return FALSE;
   options->seed = self->data.seed;
-  if (self->out != NULL && *self->out == '\0')
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--out: expected a file name, got ''");
-      return FALSE;
-    }
   self->widths = ks_cli_parse_widths ("--widths", self->widths_text != NULL
                                       ? self->widths_text : DEFAULT_WIDTHS, error);
   if (self->widths == NULL)
@@ -277,19 +267,9 @@ prepare_problem (EvidenceCommand *self,
   g_autoptr(KsDataset) points = NULL;
 
   ks_cli_job_set_progress (job, "loading data", 0.0);
-  full = ks_cli_data_options_open (&self->data, cancellable, error);
-  if (full == NULL
-      || !ks_cli_output_options_load_targets (&self->outputs, full, cancellable, error))
-    return FALSE;
-  /* The subsample carries the targets along with their points. */
-  points = ks_cli_data_options_prepare (&self->data, full, error);
-  if (points == NULL)
-    return FALSE;
-  *outputs = ks_cli_output_options_get_outputs (&self->outputs, points, error);
-  if (*outputs == NULL
-      || !ks_cli_output_options_match_readout (&self->outputs, self->stack,
-                                               (*outputs)->size2, error)
-      || !validate_sizes (self, full, error))
+  points = ks_cli_output_options_load_points (&self->outputs, &self->data, self->stack,
+                                              cancellable, &full, outputs, error);
+  if (points == NULL || !validate_sizes (self, full, error))
     return FALSE;
   *inputs = ks_dataset_input_matrix (points);
   return TRUE;

@@ -163,3 +163,29 @@ ks_cli_output_options_match_readout (const KsCliOutputOptions *options,
     }
   return TRUE;
 }
+
+KsDataset *
+ks_cli_output_options_load_points (const KsCliOutputOptions *options,
+                                   const KsCliDataOptions   *data,
+                                   KsStack                  *stack,
+                                   GCancellable             *cancellable,
+                                   KsDataset               **full,
+                                   gsl_matrix              **outputs,
+                                   GError                  **error)
+{
+  g_autoptr(KsDataset) points = NULL;
+
+  *full = ks_cli_data_options_open (data, cancellable, error);
+  if (*full == NULL
+      || !ks_cli_output_options_load_targets (options, *full, cancellable, error))
+    return NULL;
+  points = ks_cli_data_options_prepare (data, *full, error);
+  if (points == NULL)
+    return NULL;
+  *outputs = ks_cli_output_options_get_outputs (options, points, error);
+  if (*outputs == NULL
+      || !ks_cli_output_options_match_readout (options, stack, (guint) (*outputs)->size2,
+                                               error))
+    return NULL;
+  return g_steal_pointer (&points);
+}

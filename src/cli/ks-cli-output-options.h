@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <gsl/gsl_matrix.h>
 
+#include "ks-cli-data-options.h"
 #include "ks-dataset.h"
 #include "ks-stack.h"
 
@@ -56,6 +57,17 @@ gsl_matrix  *ks_cli_output_options_get_outputs (const KsCliOutputOptions *option
 gboolean     ks_cli_output_options_match_readout (const KsCliOutputOptions *options,
                                            KsStack                  *stack,
                                            guint                     n_columns,
+                                           GError                  **error);
+
+/* The points of --data and their outputs Y, the stack's readout matched to them: opens
+ * the full data set (*full), replaces its targets by --targets and draws the subsample,
+ * which carries the targets along with its points. */
+KsDataset   *ks_cli_output_options_load_points (const KsCliOutputOptions *options,
+                                           const KsCliDataOptions   *data,
+                                           KsStack                  *stack,
+                                           GCancellable             *cancellable,
+                                           KsDataset               **full,
+                                           gsl_matrix              **outputs,
                                            GError                  **error);
 
 /* The help text on the outputs, for a command's description. */

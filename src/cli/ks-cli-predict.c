@@ -123,18 +123,13 @@ predict_option_context (PredictCommand *self)
     { "method", 'm', 0, G_OPTION_ARG_STRING, &self->method_text,
       "How to condition on the training outputs: dkm, the deep kernel machine (the only "
       "one that can hold test points out)", "dkm" },
-    { "threads", 't', 0, G_OPTION_ARG_STRING, &self->threads_text,
-      "Worker threads, 0 for one per core (default: 0); results do not depend on it", "T" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &self->quiet,
-      "Show no progress", NULL },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &self->out,
-      "Write the table to this file instead of the standard output", "FILE.csv" },
     G_OPTION_ENTRY_NULL
   };
 
   g_option_context_set_summary (context, PREDICT_SUMMARY);
   g_option_context_set_description (context, PREDICT_DESCRIPTION);
   g_option_context_add_main_entries (context, entries, NULL);
+  ks_cli_add_job_entries (context, &self->threads_text, &self->quiet, &self->out);
   ks_cli_output_options_add_entries (&self->outputs, context);
   ks_cli_data_options_add_entries (&self->data, context);
   return context;
@@ -171,14 +166,9 @@ predict_command_finish (PredictCommand *self,
                                  &self->test_fraction, error)
       || !ks_cli_parse_positive_uint ("--layer", self->layer_text, &self->layer, error)
       || !check_method (self->method_text, error)
-      || !ks_cli_parse_uint ("--threads", self->threads_text, &self->n_threads, error))
+      || !ks_cli_parse_uint ("--threads", self->threads_text, &self->n_threads, error)
+      || !ks_cli_check_out_name (self->out, error))
     return FALSE;
-  if (self->out != NULL && *self->out == '\0')
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--out: expected a file name, got ''");
-      return FALSE;
-    }
   self->width_scales = ks_cli_parse_width_scales ("--width-scales",
                                                   self->width_scales_text != NULL
                                                   ? self->width_scales_text
@@ -259,19 +249,10 @@ prepare_problem (PredictCommand *self,
   g_autoptr(KsDataset) full = NULL;
 
   ks_cli_job_set_progress (job, "loading data", 0.0);
-  full = ks_cli_data_options_open (&self->data, cancellable, error);
-  if (full == NULL
-      || !ks_cli_output_options_load_targets (&self->outputs, full, cancellable, error))
-    return FALSE;
-  /* The subsample carries the targets along with their points. */
-  problem->points = ks_cli_data_options_prepare (&self->data, full, error);
-  if (problem->points == NULL)
-    return FALSE;
-  problem->outputs = ks_cli_output_options_get_outputs (&self->outputs, problem->points,
-                                                        error);
-  if (problem->outputs == NULL
-      || !ks_cli_output_options_match_readout (&self->outputs, self->stack,
-                                               (guint) problem->outputs->size2, error)
+  problem->points = ks_cli_output_options_load_points (&self->outputs, &self->data,
+                                                       self->stack, cancellable, &full,
+                                                       &problem->outputs, error);
+  if (problem->points == NULL
       || !choose_layer (self, &problem->layer, error)
       || !validate_sizes (self, full, error))
     return FALSE;

@@ -16,11 +16,12 @@
 #include "ks-activation-gradient.h"
 
 #include <math.h>
-#include <gsl/gsl_integration.h>
 
 #include "ks-activation.h"
 #include "ks-error.h"
+#include "ks-hermite-rule.h"
 #include "ks-linalg.h"
+#include "ks-row-runner.h"
 
 #define INV_SQRT_2PI 0.39894228040143267794
 
@@ -31,100 +32,22 @@ typedef struct
   double erf_base;  /* 1 + 2 variance */
 } PointScale;
 
-/* Nodes of the positive half of an even Gauss-Hermite rule for N(0, 1), with their
- * probability weights (each also that of the mirrored node). */
-typedef struct
-{
-  guint   n_half;
-  double *nodes;
-  double *weights;
-} HalfRule;
-
-typedef struct
-{
-  double max_variance;
-  guint  n_nodes;
-} NodeTier;
-
 /* Measured against a 512-node rule over rho in [-1, 1] and variance ratios 1 to 0.01:
  * each count keeps the error of all three expectations below 1e-9 up to its bound
  * (relative to max(1, variance) for GELU). Beyond the last bound 256 nodes are used and
  * the error grows: tanh 2e-8 at variance 4, 1e-5 at 8; GELU 2e-9 at 16, 4e-6 at 32. */
-static const NodeTier tanh_tiers[] = {
+static const KsNodeTier tanh_tiers[] = {
   { 0.125, 24 }, { 0.25, 32 }, { 0.5, 64 }, { 1.0, 96 }, { 2.0, 192 }, { INFINITY, 256 },
 };
-static const NodeTier gelu_tiers[] = {
+static const KsNodeTier gelu_tiers[] = {
   { 0.5, 24 }, { 1.0, 32 }, { 2.0, 48 }, { 4.0, 96 }, { 8.0, 192 }, { INFINITY, 256 },
 };
-static const guint cached_node_counts[] = { 24, 32, 48, 64, 96, 192, 256 };
-
-/* Rules */
-
-static void
-half_rule_init (HalfRule *rule,
-                guint     n_nodes)
-{
-  gsl_integration_fixed_workspace *workspace;
-  const double *nodes, *weights;
-  double total = 0.0;
-  guint k = 0;
-
-  /* Weight exp(-x^2 / 2): the nodes are those of a standard normal. */
-  workspace = gsl_integration_fixed_alloc (gsl_integration_fixed_hermite, n_nodes,
-                                           0.0, 0.5, 0.0, 0.0);
-  if (workspace == NULL)
-    g_error ("Could not compute the %u-node Gauss-Hermite rule", n_nodes);
-
-  nodes = gsl_integration_fixed_nodes (workspace);
-  weights = gsl_integration_fixed_weights (workspace);
-  rule->n_half = n_nodes / 2;
-  rule->nodes = g_new (double, rule->n_half);
-  rule->weights = g_new (double, rule->n_half);
-  for (guint i = 0; i < n_nodes && k < rule->n_half; i++)
-    if (nodes[i] > 0.0)
-      {
-        rule->nodes[k] = nodes[i];
-        rule->weights[k] = weights[i];
-        total += 2.0 * weights[i];
-        k++;
-      }
-  gsl_integration_fixed_free (workspace);
-
-  g_assert (k == rule->n_half);
-  for (guint i = 0; i < rule->n_half; i++)
-    rule->weights[i] /= total;
-}
-
-static const HalfRule *
-cached_rule (guint n_nodes)
-{
-  static HalfRule *rules = NULL;
-
-  if (g_once_init_enter (&rules))
-    {
-      HalfRule *table = g_new0 (HalfRule, G_N_ELEMENTS (cached_node_counts));
-
-      ks_core_init ();
-      for (guint i = 0; i < G_N_ELEMENTS (cached_node_counts); i++)
-        half_rule_init (&table[i], cached_node_counts[i]);
-      g_once_init_leave (&rules, table);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (cached_node_counts); i++)
-    if (cached_node_counts[i] == n_nodes)
-      return &rules[i];
-  g_return_val_if_reached (NULL);
-}
 
 static guint
 node_count (KsLayerKind kind,
             double      max_variance)
 {
-  const NodeTier *tiers = kind == KS_LAYER_GELU ? gelu_tiers : tanh_tiers;
-  guint i = 0;
-
-  while (!(max_variance <= tiers[i].max_variance) && isfinite (tiers[i].max_variance))
-    i++;
-  return tiers[i].n_nodes;
+  return ks_node_tier_count (kind == KS_LAYER_GELU ? gelu_tiers : tanh_tiers, max_variance);
 }
 
 /* Quadrature for tanh and GELU */
@@ -156,7 +79,7 @@ gelu_parts (double x)
 
 /* E[B(u) B(v)], E[C(u) A(v)] and E[A(u) C(v)] over the half grid (doubled). */
 static ParityParts
-parity_expectations (const HalfRule *rule,
+parity_expectations (const KsHermiteRule *rule,
                      ParityParts   (*parts) (double),
                      double          root1,
                      double          root2,
@@ -194,7 +117,8 @@ quadrature_gradient (KsLayerKind       kind,
                      const PointScale *p2,
                      double            rho)
 {
-  const HalfRule *rule = cached_rule (node_count (kind, MAX (p1->variance, p2->variance)));
+  guint n_nodes = node_count (kind, MAX (p1->variance, p2->variance));
+  const KsHermiteRule *rule = ks_hermite_rule_cached (n_nodes);
   ParityParts e;
 
   if (kind == KS_LAYER_TANH)
@@ -353,78 +277,41 @@ typedef struct
   /* Row i of diagonal_terms holds every contribution to c_bar_ii, so that summing rows in
    * a fixed order makes the result independent of the number of threads. */
   gsl_matrix       *diagonal_terms;
-  guint             n_workers;
   GCancellable     *cancellable;
 } BackwardJob;
-
-typedef struct
-{
-  BackwardJob *job;
-  guint        first_row;
-} BackwardWorker;
 
 #define ENTRIES_PER_CANCEL_CHECK 16
 
 /* dL = sum_ij g_bar_ij (f11 dc_ii + f22 dc_jj + f12 dc_ij) over both orders of each pair,
  * so an off-diagonal pair sends 2 g_bar_ij f11 to c_bar_ii and 2 g_bar_ij f22 to c_bar_jj. */
-static gpointer
-backward_worker (gpointer data)
+static gboolean
+backward_row (gsize    i,
+              gpointer data)
 {
-  BackwardWorker *worker = data;
-  BackwardJob *job = worker->job;
-  gsize size = job->c->size1;
+  BackwardJob *job = data;
+  const double *c_row = gsl_matrix_const_ptr (job->c, i, 0);
+  const double *g_bar_row = gsl_matrix_const_ptr (job->g_bar, i, 0);
+  double *c_bar_row = gsl_matrix_ptr (job->c_bar, i, 0);
+  double *terms_row = gsl_matrix_ptr (job->diagonal_terms, i, 0);
   guint since_check = 0;
 
-  for (gsize i = worker->first_row; i < size; i += job->n_workers)
+  for (gsize j = 0; j < i; j++)
     {
-      const double *c_row = gsl_matrix_const_ptr (job->c, i, 0);
-      const double *g_bar_row = gsl_matrix_const_ptr (job->g_bar, i, 0);
-      double *c_bar_row = gsl_matrix_ptr (job->c_bar, i, 0);
-      double *terms_row = gsl_matrix_ptr (job->diagonal_terms, i, 0);
+      KsKernelEntryGradient d;
 
-      for (gsize j = 0; j < i; j++)
+      if (++since_check == ENTRIES_PER_CANCEL_CHECK)
         {
-          KsKernelEntryGradient d;
-
-          if (++since_check == ENTRIES_PER_CANCEL_CHECK)
-            {
-              since_check = 0;
-              if (g_cancellable_is_cancelled (job->cancellable))
-                return NULL;
-            }
-          d = gradient_from_scales (job->kind, &job->scales[i], &job->scales[j], c_row[j]);
-          c_bar_row[j] = g_bar_row[j] * d.d_c12;
-          terms_row[j] = 2.0 * g_bar_row[j] * d.d_c11;
-          gsl_matrix_set (job->diagonal_terms, j, i, 2.0 * g_bar_row[j] * d.d_c22);
+          since_check = 0;
+          if (g_cancellable_is_cancelled (job->cancellable))
+            return FALSE;
         }
-      terms_row[i] = g_bar_row[i] * diagonal_from_scale (job->kind, &job->scales[i]);
+      d = gradient_from_scales (job->kind, &job->scales[i], &job->scales[j], c_row[j]);
+      c_bar_row[j] = g_bar_row[j] * d.d_c12;
+      terms_row[j] = 2.0 * g_bar_row[j] * d.d_c11;
+      gsl_matrix_set (job->diagonal_terms, j, i, 2.0 * g_bar_row[j] * d.d_c22);
     }
-  return NULL;
-}
-
-static void
-run_backward (BackwardJob *job)
-{
-  g_autofree BackwardWorker *workers = g_new0 (BackwardWorker, job->n_workers);
-  g_autofree GThread **threads = g_new0 (GThread *, job->n_workers);
-
-  for (guint k = 0; k < job->n_workers; k++)
-    {
-      workers[k].job = job;
-      workers[k].first_row = k;
-    }
-  for (guint k = 1; k < job->n_workers; k++)
-    threads[k] = g_thread_try_new ("ks-activation-grad", backward_worker, &workers[k], NULL);
-
-  backward_worker (&workers[0]);
-  for (guint k = 1; k < job->n_workers; k++)
-    {
-      /* A thread that could not start has its rows done here instead. */
-      if (threads[k] != NULL)
-        g_thread_join (threads[k]);
-      else
-        backward_worker (&workers[k]);
-    }
+  terms_row[i] = g_bar_row[i] * diagonal_from_scale (job->kind, &job->scales[i]);
+  return TRUE;
 }
 
 static void
@@ -440,28 +327,6 @@ collect_diagonal (BackwardJob *job)
       gsl_matrix_set (job->c_bar, i, i, sum);
     }
   ks_matrix_symmetrize_from_lower (job->c_bar);
-}
-
-/* Below this many lower-triangle entries of closed-form work, extra threads cost more
- * than they save. */
-#define MIN_ENTRIES_PER_THREAD 20000
-
-static guint
-choose_n_workers (KsLayerKind kind,
-                  gsize       size,
-                  guint       n_threads)
-{
-  gsize entries = size * (size + 1) / 2;
-  guint n;
-
-  if (n_threads != 0)
-    n = n_threads;
-  else if (kind == KS_LAYER_TANH || kind == KS_LAYER_GELU)
-    n = ks_default_n_threads ();
-  else
-    n = (guint) MIN ((gsize) ks_default_n_threads (),
-                     MAX (entries / MIN_ENTRIES_PER_THREAD, 1));
-  return (guint) MAX (1, MIN ((gsize) n, MAX (size, 1)));
 }
 
 static gboolean
@@ -541,10 +406,10 @@ ks_activation_kernel_backward_full (KsLayerKind       kind,
     .g_bar = g_bar,
     .c_bar = c_bar,
     .diagonal_terms = diagonal_terms,
-    .n_workers = choose_n_workers (kind, c->size1, n_threads),
     .cancellable = cancellable,
   };
-  run_backward (&job);
+  ks_row_runner_run (c->size1, ks_row_runner_choose_n_workers (kind, c->size1, n_threads),
+                     "ks-activation-grad", cancellable, backward_row, &job);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   collect_diagonal (&job);

@@ -19,39 +19,25 @@
 #include "ks-activation.h"
 
 #include <math.h>
-#include <gsl/gsl_integration.h>
 
 #include "ks-error.h"
+#include "ks-hermite-rule.h"
 #include "ks-linalg.h"
+#include "ks-row-runner.h"
 
-typedef struct
-{
-  guint   n_half;   /* nodes on one side: the rule is symmetric and has no node at 0 */
-  double *nodes;    /* the positive nodes for N(0, 1) */
-  double *weights;  /* probability weights of each positive node (and of its mirror) */
-} HermiteRule;
-
-typedef struct
-{
-  double max_variance;
-  guint  n_nodes;
-} NodeTier;
-
-static const guint cached_node_counts[] = { 16, 24, 32, 48, 64, 96, 128, 192, 256 };
-
-static const NodeTier tanh_tiers[] = {
+static const KsNodeTier tanh_tiers[] = {
   { 0.177, 16 }, { 0.297, 24 }, { 0.42, 32 }, { 0.707, 48 }, { 1.0, 64 },
   { 1.682, 96 }, { 2.0, 128 }, { 3.364, 192 }, { INFINITY, 256 },
 };
-static const NodeTier tanh_derivative_tiers[] = {
+static const KsNodeTier tanh_derivative_tiers[] = {
   { 0.125, 16 }, { 0.21, 24 }, { 0.297, 32 }, { 0.5, 48 }, { 0.707, 64 },
   { 1.189, 96 }, { 1.414, 128 }, { 2.378, 192 }, { INFINITY, 256 },
 };
-static const NodeTier gelu_tiers[] = {
+static const KsNodeTier gelu_tiers[] = {
   { 0.5, 16 }, { 0.841, 24 }, { 1.414, 32 }, { 2.378, 48 }, { 3.364, 64 },
   { 5.657, 96 }, { 8.0, 128 }, { 13.454, 192 }, { INFINITY, 256 },
 };
-static const NodeTier gelu_derivative_tiers[] = {
+static const KsNodeTier gelu_derivative_tiers[] = {
   { 0.354, 16 }, { 0.707, 24 }, { 1.0, 32 }, { 1.682, 48 }, { 2.378, 64 },
   { 4.0, 96 }, { 5.657, 128 }, { 8.0, 192 }, { INFINITY, 256 },
 };
@@ -244,105 +230,20 @@ sqrt_product (double a,
   return isnormal (product) ? sqrt (product) : sqrt (a) * sqrt (b);
 }
 
-/* Gauss-Hermite rules */
-
-static gboolean
-hermite_rule_init (HermiteRule *rule,
-                   guint        n_nodes)
-{
-  gsl_integration_fixed_workspace *workspace;
-  const double *nodes, *weights;
-  double total = 0.0;
-  guint k = 0;
-
-  /* Weight exp(-x^2 / 2): the nodes are already those of a standard normal. */
-  workspace = gsl_integration_fixed_alloc (gsl_integration_fixed_hermite, n_nodes,
-                                           0.0, 0.5, 0.0, 0.0);
-  if (workspace == NULL)
-    return FALSE;
-
-  nodes = gsl_integration_fixed_nodes (workspace);
-  weights = gsl_integration_fixed_weights (workspace);
-  rule->n_half = n_nodes / 2;
-  rule->nodes = g_new (double, rule->n_half);
-  rule->weights = g_new (double, rule->n_half);
-  for (guint i = 0; i < n_nodes && k < rule->n_half; i++)
-    if (nodes[i] > 0.0)
-      {
-        rule->nodes[k] = nodes[i];
-        rule->weights[k] = weights[i];
-        total += 2.0 * weights[i];
-        k++;
-      }
-  gsl_integration_fixed_free (workspace);
-
-  g_assert (k == rule->n_half);
-  for (guint i = 0; i < rule->n_half; i++)
-    rule->weights[i] /= total;
-  return TRUE;
-}
-
-static void
-hermite_rule_clear (HermiteRule *rule)
-{
-  g_clear_pointer (&rule->nodes, g_free);
-  g_clear_pointer (&rule->weights, g_free);
-}
-
-static const HermiteRule *
-cached_rules (void)
-{
-  static HermiteRule *rules = NULL;
-
-  if (g_once_init_enter (&rules))
-    {
-      HermiteRule *table = g_new0 (HermiteRule, G_N_ELEMENTS (cached_node_counts));
-
-      ks_core_init ();
-      for (guint i = 0; i < G_N_ELEMENTS (cached_node_counts); i++)
-        if (!hermite_rule_init (&table[i], cached_node_counts[i]))
-          g_error ("Could not compute the %u-node Gauss-Hermite rule", cached_node_counts[i]);
-      g_once_init_leave (&rules, table);
-    }
-  return rules;
-}
-
-static const HermiteRule *
-cached_rule (guint n_nodes)
-{
-  const HermiteRule *rules = cached_rules ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (cached_node_counts); i++)
-    if (cached_node_counts[i] == n_nodes)
-      return &rules[i];
-  return NULL;
-}
-
-static guint
-tier_node_count (const NodeTier *tiers,
-                 double          variance)
-{
-  guint i = 0;
-
-  while (!(variance <= tiers[i].max_variance) && isfinite (tiers[i].max_variance))
-    i++;
-  return tiers[i].n_nodes;
-}
-
 static guint
 quadrature_node_count (KsLayerKind kind,
                        gboolean    derivative,
                        double      max_variance)
 {
   if (kind == KS_LAYER_GELU)
-    return tier_node_count (derivative ? gelu_derivative_tiers : gelu_tiers, max_variance);
-  return tier_node_count (derivative ? tanh_derivative_tiers : tanh_tiers, max_variance);
+    return ks_node_tier_count (derivative ? gelu_derivative_tiers : gelu_tiers, max_variance);
+  return ks_node_tier_count (derivative ? tanh_derivative_tiers : tanh_tiers, max_variance);
 }
 
 /* E[q(u) q(v)] over the 2-D rule. q(u) q(v) is even in (z1, z2), so the sum over all node
  * pairs is twice the sum over positive z1 nodes (with z2 of both signs). */
 static double
-hermite_expectation (const HermiteRule *rule,
+hermite_expectation (const KsHermiteRule *rule,
                      double           (*q) (double),
                      double             root1,
                      double             root2,
@@ -384,7 +285,7 @@ clipped_correlation (const PointScale *p1,
 static double
 quadrature_entry (KsLayerKind        kind,
                   gboolean           derivative,
-                  const HermiteRule *rule,
+                  const KsHermiteRule *rule,
                   const PointScale  *p1,
                   const PointScale  *p2,
                   double             c12)
@@ -521,7 +422,7 @@ entry_from_scales (KsLayerKind        kind,
         guint n = quadrature_node_count (kind, derivative,
                                          MAX (p1->variance, p2->variance));
 
-        return quadrature_entry (kind, derivative, cached_rule (n), p1, p2, c12);
+        return quadrature_entry (kind, derivative, ks_hermite_rule_cached (n), p1, p2, c12);
       }
     case KS_LAYER_DENSE:
     case KS_LAYER_READOUT:
@@ -561,8 +462,8 @@ ks_activation_kernel_entry_quadrature (KsLayerKind kind,
                                        guint       n_nodes)
 {
   PointScale p1 = point_scale (c11), p2 = point_scale (c22);
-  const HermiteRule *rule;
-  HermiteRule own = { 0, NULL, NULL };
+  const KsHermiteRule *rule;
+  KsHermiteRule own = { 0, NULL, NULL };
   double value;
 
   g_return_val_if_fail (ks_layer_kind_is_nonlinearity (kind), NAN);
@@ -570,16 +471,16 @@ ks_activation_kernel_entry_quadrature (KsLayerKind kind,
 
   if (!(c11 >= 0.0 && c22 >= 0.0))
     return NAN;
-  rule = cached_rule (n_nodes);
+  rule = ks_hermite_rule_cached (n_nodes);
   if (rule == NULL)
     {
       ks_core_init ();
-      if (!hermite_rule_init (&own, n_nodes))
+      if (!ks_hermite_rule_init (&own, n_nodes))
         return NAN;
       rule = &own;
     }
   value = quadrature_entry (kind, derivative, rule, &p1, &p2, c12);
-  hermite_rule_clear (&own);
+  ks_hermite_rule_clear (&own);
   return value;
 }
 
@@ -592,16 +493,9 @@ typedef struct
   const gsl_matrix *c;
   gsl_matrix       *g;
   gsl_matrix       *gdot;
-  guint             n_workers;
   GCancellable     *cancellable;
   gint              saw_non_finite;  /* atomic: some worker wrote a NaN or infinity */
 } KernelMapJob;
-
-typedef struct
-{
-  KernelMapJob *job;
-  guint         first_row;
-} KernelMapWorker;
 
 /* Entries [first, last) of row i, with the loop specialised per kind so that the closed
  * forms inline. Each entry is read before it is written, so c may even be g or gdot. */
@@ -664,71 +558,23 @@ map_row_range (KernelMapJob       *job,
  * those rows are checked for cancellation every few entries. */
 #define QUADRATURE_ENTRIES_PER_CANCEL_CHECK 16
 
-/* Interleaved rows (first_row, first_row + n_workers, ...) give every worker about the
- * same share of the lower triangle. */
-static gpointer
-kernel_map_worker (gpointer data)
+/* The runner checks for cancellation before each row; quadrature rows also between
+ * chunks. */
+static gboolean
+map_row (gsize    i,
+         gpointer data)
 {
-  KernelMapWorker *worker = data;
-  KernelMapJob *job = worker->job;
-  gsize size = job->c->size1;
+  KernelMapJob *job = data;
   gboolean quadrature = job->kind == KS_LAYER_TANH || job->kind == KS_LAYER_GELU;
-  gsize chunk = quadrature ? QUADRATURE_ENTRIES_PER_CANCEL_CHECK : size;
+  gsize chunk = quadrature ? QUADRATURE_ENTRIES_PER_CANCEL_CHECK : job->c->size1;
 
-  for (gsize i = worker->first_row; i < size; i += job->n_workers)
-    for (gsize first = 0; first <= i; first += chunk)
-      {
-        if (g_cancellable_is_cancelled (job->cancellable))
-          return NULL;
-        map_row_range (job, i, first, MIN (first + chunk, i + 1));
-      }
-  return NULL;
-}
-
-static void
-run_kernel_map (KernelMapJob *job)
-{
-  g_autofree KernelMapWorker *workers = g_new0 (KernelMapWorker, job->n_workers);
-  g_autofree GThread **threads = g_new0 (GThread *, job->n_workers);
-
-  for (guint k = 0; k < job->n_workers; k++)
+  for (gsize first = 0; first <= i; first += chunk)
     {
-      workers[k].job = job;
-      workers[k].first_row = k;
+      if (first > 0 && g_cancellable_is_cancelled (job->cancellable))
+        return FALSE;
+      map_row_range (job, i, first, MIN (first + chunk, i + 1));
     }
-  for (guint k = 1; k < job->n_workers; k++)
-    threads[k] = g_thread_try_new ("ks-activation", kernel_map_worker, &workers[k], NULL);
-
-  kernel_map_worker (&workers[0]);
-  for (guint k = 1; k < job->n_workers; k++)
-    {
-      /* A thread that could not start has its rows done here instead. */
-      if (threads[k] != NULL)
-        g_thread_join (threads[k]);
-      else
-        kernel_map_worker (&workers[k]);
-    }
-}
-
-/* Below this many lower-triangle entries of closed-form work, extra threads cost more than
- * they save. */
-#define MIN_ENTRIES_PER_THREAD 20000
-
-static guint
-choose_n_workers (KsLayerKind kind,
-                  gsize       size,
-                  guint       n_threads)
-{
-  gsize entries = size * (size + 1) / 2;
-  guint n;
-
-  if (n_threads != 0)
-    n = n_threads;
-  else if (kind == KS_LAYER_TANH || kind == KS_LAYER_GELU)
-    n = ks_default_n_threads ();
-  else
-    n = (guint) MIN ((gsize) ks_default_n_threads (), MAX (entries / MIN_ENTRIES_PER_THREAD, 1));
-  return (guint) MAX (1, MIN ((gsize) n, size));
+  return TRUE;
 }
 
 static gboolean
@@ -824,7 +670,7 @@ ks_activation_kernel_full (KsLayerKind       kind,
   for (gsize i = 0; i < c->size1; i++)
     scales[i] = point_scale (gsl_matrix_get (c, i, i));
   if (kind == KS_LAYER_TANH || kind == KS_LAYER_GELU)
-    cached_rules ();
+    ks_hermite_rules_prepare ();
 
   job = (KernelMapJob) {
     .kind = kind,
@@ -832,10 +678,10 @@ ks_activation_kernel_full (KsLayerKind       kind,
     .c = c,
     .g = g,
     .gdot = gdot,
-    .n_workers = choose_n_workers (kind, c->size1, n_threads),
     .cancellable = cancellable,
   };
-  run_kernel_map (&job);
+  ks_row_runner_run (c->size1, ks_row_runner_choose_n_workers (kind, c->size1, n_threads),
+                     "ks-activation", cancellable, map_row, &job);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
