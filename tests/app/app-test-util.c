@@ -159,3 +159,33 @@ ks_test_result_experiment_int (KsResult   *result,
   g_assert_true (json_object_has_member (experiment, member));
   return json_object_get_int_member (experiment, member);
 }
+
+KsResult *
+ks_test_current_result (KsWindow *window)
+{
+  return ks_job_controller_get_result (ks_window_get_controller (window));
+}
+
+typedef struct
+{
+  KsJobController *controller;
+  guint64          generation;
+} GenerationWait;
+
+static gboolean
+generation_reached (gpointer user_data)
+{
+  GenerationWait *wait = user_data;
+
+  return ks_job_controller_get_generation (wait->controller) >= wait->generation;
+}
+
+gboolean
+ks_test_wait_for_submission (KsWindow *window,
+                             guint64   generation,
+                             double    timeout_s)
+{
+  GenerationWait wait = { ks_window_get_controller (window), generation };
+
+  return ks_test_wait_until (generation_reached, &wait, timeout_s);
+}

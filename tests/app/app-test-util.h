@@ -27,6 +27,12 @@ KsWindow    *ks_test_window_new          (void);
 /* Waits until the controller holds a complete result of the newest request. */
 gboolean     ks_test_wait_for_result     (KsWindow        *window,
                                           double           timeout_s);
+/* The controller's result shown now (complete or partial), or NULL. */
+KsResult    *ks_test_current_result      (KsWindow        *window);
+/* Waits until the controller has been handed request number generation. */
+gboolean     ks_test_wait_for_submission (KsWindow        *window,
+                                          guint64          generation,
+                                          double           timeout_s);
 /* Renders widget to $KS_SCREENSHOT_DIR/name.png (a folder under the build folder). */
 void         ks_test_save_screenshot     (GtkWidget       *widget,
                                           const char      *name);

@@ -53,34 +53,6 @@ require_by_id (KsWindow   *window,
   return widget;
 }
 
-static KsResult *
-current_result (KsWindow *window)
-{
-  return ks_job_controller_get_result (ks_window_get_controller (window));
-}
-
-typedef struct
-{
-  KsJobController *controller;
-  guint64          generation;
-} GenerationWait;
-
-static gboolean
-generation_reached (gpointer user_data)
-{
-  GenerationWait *wait = user_data;
-  return ks_job_controller_get_generation (wait->controller) >= wait->generation;
-}
-
-static void
-wait_for_submission (KsWindow *window,
-                     guint64   generation)
-{
-  GenerationWait wait = { ks_window_get_controller (window), generation };
-
-  g_assert_true (ks_test_wait_until (generation_reached, &wait, RESULT_TIMEOUT));
-}
-
 static gboolean
 area_is_current (gpointer user_data)
 {
@@ -113,7 +85,7 @@ window_with_points (guint n_points)
       guint64 generation = ks_job_controller_get_generation (controller);
 
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (require_by_id (window, "points_spin")), n_points);
-      wait_for_submission (window, generation + 1);
+      g_assert_true (ks_test_wait_for_submission (window, generation + 1, RESULT_TIMEOUT));
       g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
     }
   wait_for_area (ks_kernel_view_get_grid_area (kernel_view (window)));
@@ -309,7 +281,7 @@ test_width_change_pixels (void)
   KsKernelView *view = kernel_view (window);
   KsFigureArea *area = ks_kernel_view_get_grid_area (view);
   GtkRange *width_scale = GTK_RANGE (require_by_id (window, "width_scale"));
-  g_autoptr(KsResult) before = ks_result_ref (current_result (window));
+  g_autoptr(KsResult) before = ks_result_ref (ks_test_current_result (window));
   guint64 generation = ks_job_controller_get_generation (controller);
   g_autoptr(GSettings) settings = ks_settings_new ();
   g_autoptr(KsExperiment) experiment = NULL;
@@ -326,9 +298,9 @@ test_width_change_pixels (void)
   g_assert_true (ks_stack_get_width_range (ks_document_get_stack (document), &narrowest, &widest));
   g_assert_cmpuint (narrowest, ==, 32);
   g_assert_cmpuint (widest, ==, 32);
-  wait_for_submission (window, generation + 1);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 1, RESULT_TIMEOUT));
   g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
-  g_assert_true (ks_kernel_view_get_result (view) == current_result (window));
+  g_assert_true (ks_kernel_view_get_result (view) == ks_test_current_result (window));
   wait_for_area (area);
 
   experiment = ks_document_build_experiment (document);

@@ -60,35 +60,6 @@ window_with_first_result (void)
   return window;
 }
 
-static KsResult *
-current_result (KsWindow *window)
-{
-  return ks_job_controller_get_result (ks_window_get_controller (window));
-}
-
-/* The next request has been handed to the controller. */
-typedef struct
-{
-  KsJobController *controller;
-  guint64          generation;
-} GenerationWait;
-
-static gboolean
-generation_reached (gpointer user_data)
-{
-  GenerationWait *wait = user_data;
-  return ks_job_controller_get_generation (wait->controller) >= wait->generation;
-}
-
-static void
-wait_for_submission (KsWindow *window,
-                     guint64   generation)
-{
-  GenerationWait wait = { ks_window_get_controller (window), generation };
-
-  g_assert_true (ks_test_wait_until (generation_reached, &wait, RESULT_TIMEOUT));
-}
-
 /* The default document's first result appears on its own: the infinite-width, sample and
  * CKA tables of every layer of the bottleneck network, on 200 digits; the Kernels view
  * shows that very result. */
@@ -100,7 +71,7 @@ test_first_result (void)
 
   g_assert_cmpstr (ks_window_get_content_state (window), ==, "loading");
   g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
-  result = current_result (window);
+  result = ks_test_current_result (window);
   g_assert_true (ks_result_is_complete (result));
   g_assert_cmpuint (ks_result_get_n_layers (result), ==, 7);
   g_assert_cmpuint (ks_result_get_input_kernel (result)->size1, ==, 200);
@@ -127,10 +98,10 @@ test_points_change (void)
 
   gtk_spin_button_set_value (points, 120);
   g_assert_cmpuint (ks_document_get_n_points (ks_window_get_document (window)), ==, 120);
-  wait_for_submission (window, generation + 1);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 1, RESULT_TIMEOUT));
   g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
 
-  result = current_result (window);
+  result = ks_test_current_result (window);
   g_assert_cmpuint (ks_result_get_input_kernel (result)->size1, ==, 120);
   g_assert_cmpuint (ks_result_get_kernel (result, KS_KERNEL_NNGP, 0)->size1, ==, 120);
   g_assert_cmpint (ks_test_result_experiment_int (result, "points"), ==, 120);
@@ -169,19 +140,19 @@ test_cancel_keeps_result (void)
   KsDocument *document = ks_window_get_document (window);
   GtkWidget *summary = require_by_id (window, "result_summary");
   guint64 generation = ks_job_controller_get_generation (controller);
-  KsResult *shown = current_result (window);
+  KsResult *shown = ks_test_current_result (window);
   guint n_changes = 0;
 
   g_signal_connect_swapped (controller, "result-changed", G_CALLBACK (count_result_changes), &n_changes);
 
   ks_document_set_n_points (document, 1500);
   ks_document_set_n_samples (document, 128);
-  wait_for_submission (window, generation + 1);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 1, RESULT_TIMEOUT));
   g_assert_true (ks_job_controller_get_busy (controller));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-job", NULL));
   g_assert_true (ks_test_wait_until (not_busy, window, RESULT_TIMEOUT));
   ks_test_run_for (0.3);
-  g_assert_true (current_result (window) == shown);
+  g_assert_true (ks_test_current_result (window) == shown);
   g_assert_true (ks_result_is_complete (shown));
   g_assert_cmpuint (n_changes, ==, 0);
   g_assert_cmpuint (ks_job_controller_get_generation (controller), ==, generation + 1);
@@ -190,17 +161,17 @@ test_cancel_keeps_result (void)
 
   /* Again, once the new job has shown its infinite-width kernels. */
   ks_document_set_seed (document, 2);
-  wait_for_submission (window, generation + 2);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 2, RESULT_TIMEOUT));
   g_assert_true (ks_test_wait_until (has_result_changes, &n_changes, RESULT_TIMEOUT));
   ks_test_save_screenshot (GTK_WIDGET (window), "busy");
   g_assert_true (ks_job_controller_get_busy (controller));
-  shown = current_result (window);
+  shown = ks_test_current_result (window);
   g_assert_false (ks_result_is_complete (shown));
   n_changes = 0;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-job", NULL));
   g_assert_true (ks_test_wait_until (not_busy, window, RESULT_TIMEOUT));
   ks_test_run_for (0.3);
-  g_assert_true (current_result (window) == shown);
+  g_assert_true (ks_test_current_result (window) == shown);
   g_assert_cmpuint (n_changes, ==, 0);
   g_assert_true (ks_result_summary_get_result (KS_RESULT_SUMMARY (summary)) == shown);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -228,7 +199,7 @@ test_rapid_changes (void)
   for (guint i = 1; i <= 200; i++)
     {
       gtk_spin_button_set_value (seed, 1000 + i);
-      wait_for_submission (window, generation + i);
+      g_assert_true (ks_test_wait_for_submission (window, generation + i, RESULT_TIMEOUT));
       if (i == 50)
         {
           g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
@@ -239,7 +210,7 @@ test_rapid_changes (void)
   after_200 = ks_test_count_threads ();
   g_test_message ("threads: %u before, %u after 50 changes, %u after 200", initial, after_50, after_200);
 
-  g_assert_cmpint (ks_test_result_experiment_int (current_result (window), "seed"), ==, 1200);
+  g_assert_cmpint (ks_test_result_experiment_int (ks_test_current_result (window), "seed"), ==, 1200);
   g_assert_cmpuint (ks_job_controller_get_generation (controller), ==, generation + 200);
   g_assert_cmpuint (after_200, <=, initial + THREAD_SLACK);
   g_assert_cmpuint (after_200, <=, after_50 + THREAD_SLACK / 2);
@@ -281,9 +252,9 @@ test_malformed_csv (void)
 
   generation = ks_job_controller_get_generation (ks_window_get_controller (window));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (require_by_id (window, "seed_spin")), 42);
-  wait_for_submission (window, generation + 1);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 1, RESULT_TIMEOUT));
   g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
-  g_assert_cmpint (ks_test_result_experiment_int (current_result (window), "seed"), ==, 42);
+  g_assert_cmpint (ks_test_result_experiment_int (ks_test_current_result (window), "seed"), ==, 42);
 
   g_unlink (path);
   g_rmdir (folder);
@@ -323,7 +294,7 @@ test_error_state (void)
   ks_test_save_screenshot (GTK_WIDGET (window), "error-state");
 
   adw_combo_row_set_selected (posterior, 0);
-  wait_for_submission (window, generation + 2);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 2, RESULT_TIMEOUT));
   g_assert_true (ks_test_wait_for_result (window, RESULT_TIMEOUT));
   g_assert_true (content_is (window, "views"));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -438,7 +409,7 @@ test_frame_times (void)
   ks_document_set_stack (document, stack);
   ks_document_set_n_points (document, 500);
   ks_document_set_n_samples (document, 16);
-  wait_for_submission (window, generation + 1);
+  g_assert_true (ks_test_wait_for_submission (window, generation + 1, RESULT_TIMEOUT));
   watch.measuring = TRUE;
   start = g_get_monotonic_time ();
   g_assert_true (ks_test_wait_until (job_done, &watch, RESULT_TIMEOUT));
@@ -450,7 +421,7 @@ test_frame_times (void)
                   "%.1f ms; latest 10 ms timeout %.1f ms late", seconds_us / 1e6, watch.n_ticks,
                   watch.max_tick_gap / 1e3, watch.max_tick_wait / 1e3, watch.max_tick_cpu / 1e3,
                   watch.max_lateness / 1e3);
-  g_assert_cmpuint (ks_result_get_n_layers (current_result (window)), ==, 11);
+  g_assert_cmpuint (ks_result_get_n_layers (ks_test_current_result (window)), ==, 11);
   /* Long enough for the measurement to mean something. */
   g_assert_cmpint (seconds_us, >, 300000);
   g_assert_cmpuint (watch.n_ticks, >, 10);
